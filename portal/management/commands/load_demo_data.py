@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the fictional demo council's content. Safe to run again: nothing is duplicated. "
+        "The demo superuser is created only when DEBUG is on."
+    )
+
+    def handle(self, *args, **options):
+        report = demo.DemoReport()
+        with transaction.atomic():
+            demo.demo_site_settings(report)
+            demo.demo_content_pages(report)
+            credentials = demo.demo_superuser(report) if settings.DEBUG else None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content: {report.created} created, {report.unchanged} already there."
+            )
+        )
+        if credentials:
+            email, password = credentials
+            self.stdout.write(
+                "Demo administrator (development only): "
+                f"email {email}, password {password}\n"
+                "  Sign in at /accounts/login/; you will be asked to set up an authenticator "
+                "app (MFA) before reaching /admin/."
+            )

@@ -1,0 +1,91 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import ContentStreamBlock
+
+
+class HomePage(Page):
+    """The site root: an introduction and links into the portal's main tools."""
+
+    introduction = models.TextField(blank=True, max_length=400)
+    body = StreamField(ContentStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+
+class ContentPage(Page):
+    """A plain information page: guidance, legal pages, help."""
+
+    summary = models.TextField(
+        blank=True, max_length=300, help_text="Shown under the title and in search results."
+    )
+    body = StreamField(ContentStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["portal.HomePage", "portal.ContentPage"]
+
+    class Meta:
+        verbose_name = "content page"
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """Who runs the portal and how to reach them; used across every page and tool."""
+
+    council_name = models.CharField(max_length=120, default="Seaborough Council")
+    service_name = models.CharField(
+        max_length=120, default="Health and wellbeing information point"
+    )
+    contact_phone = models.CharField(max_length=40, blank=True, default="01234 567890")
+    contact_email = models.EmailField(blank=True, default="wellbeing@seaborough.example")
+    contact_hours = models.CharField(
+        max_length=120, blank=True, default="Monday to Friday, 9am to 5pm"
+    )
+    crisis_contacts = RichTextField(
+        features=["bold", "link", "ul"],
+        blank=True,
+        default=(
+            "<ul><li>If a life is at risk, call <b>999</b> or go to A&amp;E.</li>"
+            "<li>For urgent mental health help, call <b>NHS 111</b> and choose the mental "
+            "health option.</li>"
+            "<li>Samaritans are there day or night: call <b>116 123</b> (free).</li></ul>"
+        ),
+        help_text="Shown by self-care tools when someone may be in crisis.",
+    )
+    phase = models.CharField(
+        max_length=10,
+        choices=[("alpha", "Alpha"), ("beta", "Beta"), ("", "None (live)")],
+        default="beta",
+        blank=True,
+    )
+    feedback_url = models.URLField(blank=True, help_text="Linked from the phase banner.")
+
+    panels = [
+        MultiFieldPanel([FieldPanel("council_name"), FieldPanel("service_name")], "Names"),
+        MultiFieldPanel(
+            [FieldPanel("contact_phone"), FieldPanel("contact_email"), FieldPanel("contact_hours")],
+            "Contact",
+        ),
+        FieldPanel("crisis_contacts"),
+        MultiFieldPanel([FieldPanel("phase"), FieldPanel("feedback_url")], "Phase banner"),
+    ]
+
+    class Meta:
+        verbose_name = "site settings"

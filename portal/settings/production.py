@@ -1,0 +1,53 @@
+"""Production: every value from the environment, hardened, and refusing unsafe starts."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS, DATABASES, STORAGES, env, env_bool
+
+if env_bool("DEBUG", False):
+    raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG or set it to false).")
+DEBUG = False
+
+_INSECURE_KEYS = {"dev-only-secret-key-not-for-production", "test-only-secret-key"}
+SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY or SECRET_KEY in _INSECURE_KEYS or SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value in production "
+        '(for example: python -c "import secrets; print(secrets.token_urlsafe(50))").'
+    )
+if not env("ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("ALLOWED_HOSTS must list the portal's host names in production.")
+if not env("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL in production.")
+if not env("EMAIL_HOST") or not env("DEFAULT_FROM_EMAIL"):
+    raise ImproperlyConfigured(
+        "EMAIL_HOST and DEFAULT_FROM_EMAIL must be set in production: sign-up, password reset "
+        "and notifications send email."
+    )
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))
+
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Load balancers probe the health check over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+# allauth's rate limits must hold across gunicorn workers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache",
+    }
+}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

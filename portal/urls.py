@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    # Staff sign in through allauth (with MFA); Wagtail's own sign-in form is not offered.
+    re_path(
+        r"^admin/login/$",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailadmin_login_redirect",
+    ),
+    re_path(
+        r"^admin/logout/$",
+        RedirectView.as_view(pattern_name="account_logout"),
+        name="wagtailadmin_logout_redirect",
+    ),
+    path("admin/", include(wagtailadmin_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    """The directory search interface, its engines and postcode geocoding."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "search"

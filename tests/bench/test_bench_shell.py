@@ -1,0 +1,13 @@
+"""Server time of the page shell: the floor every other page's time sits on."""
+
+import pytest
+
+from .conftest import summarise, time_calls
+
+pytestmark = pytest.mark.django_db
+
+
+def test_page_shell_server_time(client, report):
+    for path in ["/", "/cookies/", "/accounts/login/", "/healthz"]:
+        timings = time_calls(lambda path=path: client.get(path), repeat=200)
+        report(summarise(f"GET {path}", timings))

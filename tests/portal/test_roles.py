@@ -1,0 +1,30 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from portal import roles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_exists_as_a_group():
+    assert set(roles.ALL_ROLES) <= set(Group.objects.values_list("name", flat=True))
+
+
+def test_only_staff_and_provider_roles_can_reach_the_admin():
+    access_admin = Permission.objects.get(codename="access_admin")
+    with_access = set(access_admin.group_set.values_list("name", flat=True))
+
+    assert with_access == set(roles.ADMIN_ACCESS_ROLES)
+    assert roles.RESIDENTS not in with_access
+
+
+def test_residents_have_no_permissions_at_all():
+    assert not Group.objects.get(name=roles.RESIDENTS).permissions.exists()
+
+
+def test_only_administrators_manage_users_and_site_settings():
+    for codename in ["change_user", "change_group", "change_sitesettings"]:
+        holders = set(
+            Permission.objects.get(codename=codename).group_set.values_list("name", flat=True)
+        )
+        assert holders == {roles.ADMINISTRATORS}, codename

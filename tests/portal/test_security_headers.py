@@ -1,0 +1,39 @@
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1)
+
+    assert "'unsafe-inline'" not in script_src
+    assert "'unsafe-eval'" not in script_src
+    assert "object-src 'none'" in policy
+
+
+def test_the_only_inline_script_carries_this_responses_nonce(client):
+    response = client.get("/")
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", response.text)
+
+    assert inline_scripts, "the js-enabled snippet is expected"
+    assert all(f'nonce="{nonce}"' in attrs for attrs in inline_scripts)
+
+
+def test_security_headers_on_every_response(client):
+    response = client.get("/")
+
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_only_essential_cookies_on_a_first_visit(client):
+    response = client.get("/")
+
+    assert list(response.cookies) == []  # no tracking; session/csrf appear only when needed
