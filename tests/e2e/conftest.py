@@ -29,16 +29,41 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+_playwright = None
+_browser: Browser | None = None
+
+
+def pytest_collection_finish(session):
+    """Start Chromium before any test runs when browser tests are selected.
+
+    Playwright's sync API changes the context Django keys its database connections by. Started
+    before the test database is created, every test (browser or not) sees the one connection
+    that holds the data transactional tests restore from.
+    """
+    global _playwright, _browser
+    if not any(item.get_closest_marker("e2e") for item in session.items):
+        return
+    if not Path(CHROMIUM).exists():
+        raise pytest.UsageError(
+            f"{CHROMIUM} is missing: `make test` installs Debian's chromium package."
+        )
+    _playwright = sync_playwright().start()
+    _browser = _playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _browser is not None:
+        _browser.close()
+    if _playwright is not None:
+        _playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Browser:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package.")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    assert _browser is not None, "Chromium is started when browser tests are collected"
+    return _browser
 
 
 class BrowserErrors:

@@ -18,8 +18,18 @@ PRODUCTION_ENV = {
 }
 
 
+TEST_ONLY_VARIABLES = (
+    "DEBUG",
+    "DATABASE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_SETTINGS_MODULE",
+)
+
+
 def manage(*args: str, **env_overrides: str | None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+    # As a deployment would: none of the test run's own switches (DEBUG, the test database,
+    # the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) carry over.
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
     env.update(PRODUCTION_ENV)
     for key, value in env_overrides.items():
         if value is None:
@@ -71,7 +81,10 @@ def test_production_sends_strict_transport_security_and_secure_cookies():
             "s.SECURE_SSL_REDIRECT, s.DEBUG)",
         ],
         cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if k != "DEBUG"}, **PRODUCTION_ENV},
+        env={
+            **{k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES},
+            **PRODUCTION_ENV,
+        },
         capture_output=True,
         text=True,
         timeout=60,
