@@ -39,7 +39,7 @@ as_owner "$INITDB" -D "$PGDIR/data" -U postgres --auth=trust --encoding=UTF8 --l
 as_owner "$PG_CTL" -D "$PGDIR/data" -l "$PGDIR/server.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
   start >/dev/null
-echo "==> PostgreSQL $("$PG_CTL" --version | awk '{print $NF}') on 127.0.0.1:$PGPORT"
+echo "==> PostgreSQL $("$PG_CTL" --version | awk '{print $3}') on 127.0.0.1:$PGPORT"
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/portal"
 "$@"

@@ -30,3 +30,13 @@ def site_settings(db) -> SiteSettings:
 @pytest.fixture
 def cookies_page(db) -> ContentPage:
     return ContentPage.objects.get(slug="cookies")
+
+
+def pytest_report_header(config):
+    """Say which database (and browser) this run tests against, at the top of the output."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    where = f"{database.get('HOST')}:{database.get('PORT')}" if database.get("HOST") else "file"
+    return [f"portal database: {engine} ({where})"]

@@ -28,8 +28,8 @@ def test_sign_up_verify_email_then_sign_in_and_out(page: Page, mailoutbox):
     assert_accessible(page)
 
     page.get_by_label("Email").fill("new.resident@example.com")
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_label("Password (again)").fill(TEST_PASSWORD)
+    page.get_by_label("Create a password").fill(TEST_PASSWORD)
+    page.get_by_label("Confirm your password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.locator("h1")).to_have_text("Check your email")
     assert_accessible(page)
