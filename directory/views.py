@@ -1,0 +1,1 @@
+"""Directory views: thin; rules live in services, selectors and the search app."""
