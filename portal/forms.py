@@ -20,7 +20,7 @@ class SignupForm(AllauthSignupForm):
         self.fields["email"].label = "Email address"
         self.fields["email"].help_text = "We will use this to send you a link to confirm it."
         self.fields["password1"].label = "Create a password"
-        self.fields["password1"].help_text = (
-            "Use at least 10 characters. Avoid common passwords and your email address."
-        )
+        self.fields[
+            "password1"
+        ].help_text = "Use at least 10 characters. Avoid common passwords and your email address."
         self.fields["password2"].label = "Confirm your password"

@@ -11,294 +11,625 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DirectoryIndexPage',
+            name="DirectoryIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', models.TextField(blank=True, max_length=400)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("introduction", models.TextField(blank=True, max_length=400)),
             ],
             options={
-                'verbose_name': 'directory index page',
+                "verbose_name": "directory index page",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('location_type', models.CharField(choices=[('physical', 'Physical'), ('postal', 'Postal'), ('virtual', 'Virtual')], default='physical', max_length=10)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('address_1', models.CharField(blank=True, max_length=200, verbose_name='address line 1')),
-                ('address_2', models.CharField(blank=True, max_length=200, verbose_name='address line 2')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='town or city')),
-                ('state_province', models.CharField(blank=True, max_length=100, verbose_name='county')),
-                ('postal_code', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='postcode')),
-                ('country', models.CharField(default='GB', max_length=2)),
-                ('latitude', models.FloatField(blank=True, db_index=True, null=True)),
-                ('longitude', models.FloatField(blank=True, db_index=True, null=True)),
-                ('hide_address', models.BooleanField(default=False, help_text='Show only the area, never the street address or map (for example a refuge).')),
-                ('area_description', models.CharField(blank=True, help_text='Shown instead of the address when it is hidden.', max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "location_type",
+                    models.CharField(
+                        choices=[
+                            ("physical", "Physical"),
+                            ("postal", "Postal"),
+                            ("virtual", "Virtual"),
+                        ],
+                        default="physical",
+                        max_length=10,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "address_1",
+                    models.CharField(blank=True, max_length=200, verbose_name="address line 1"),
+                ),
+                (
+                    "address_2",
+                    models.CharField(blank=True, max_length=200, verbose_name="address line 2"),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="town or city")),
+                (
+                    "state_province",
+                    models.CharField(blank=True, max_length=100, verbose_name="county"),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=10, verbose_name="postcode"
+                    ),
+                ),
+                ("country", models.CharField(default="GB", max_length=2)),
+                ("latitude", models.FloatField(blank=True, db_index=True, null=True)),
+                ("longitude", models.FloatField(blank=True, db_index=True, null=True)),
+                (
+                    "hide_address",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Show only the area, never the street address or map (for example a refuge).",
+                    ),
+                ),
+                (
+                    "area_description",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown instead of the address when it is hidden.",
+                        max_length=100,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ServicePage',
-            fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('summary', models.CharField(help_text='One or two sentences for result lists.', max_length=280)),
-                ('description', models.TextField(help_text='What the service does, in plain English.')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive'), ('defunct', 'Defunct'), ('temporarily closed', 'Temporarily closed')], default='active', max_length=20)),
-                ('alert', models.CharField(blank=True, help_text='An urgent notice, such as a temporary change.', max_length=300)),
-                ('url', models.URLField(blank=True, verbose_name='website')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('attending_in_person', models.BooleanField(default=True, verbose_name='in person')),
-                ('attending_online', models.BooleanField(default=False, verbose_name='online')),
-                ('attending_phone', models.BooleanField(default=False, verbose_name='by phone')),
-                ('is_free', models.BooleanField(default=True, verbose_name='free to use')),
-                ('fees', models.TextField(blank=True, verbose_name='fees description')),
-                ('minimum_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('maximum_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('eligibility_description', models.TextField(blank=True, verbose_name='who it is for')),
-                ('referral_required', models.BooleanField(default=False)),
-                ('referral_description', models.TextField(blank=True, verbose_name='how to access')),
-                ('coverage', models.CharField(choices=[('local', "Local (the council's area)"), ('county', 'County-wide'), ('national', 'National')], default='local', help_text='County-wide and national services also show after local ones in searches.', max_length=10)),
-                ('closed_on_bank_holidays', models.BooleanField(default=True)),
-                ('accreditations', models.TextField(blank=True)),
-                ('assured_date', models.DateField(blank=True, help_text='When the listing was last confirmed.', null=True, verbose_name='last checked')),
-                ('assurer_email', models.EmailField(blank=True, max_length=254)),
-                ('extra_information', wagtail.fields.RichTextField(blank=True)),
-            ],
-            options={
-                'verbose_name': 'service',
-            },
-            bases=('wagtailcore.page',),
-        ),
-        migrations.CreateModel(
-            name='Taxonomy',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('uri', models.URLField(blank=True)),
-                ('version', models.CharField(blank=True, max_length=40)),
-                ('is_browsable', models.BooleanField(default=False, help_text="Offer this vocabulary's terms as categories to browse and filter.")),
-            ],
-            options={
-                'verbose_name_plural': 'taxonomies',
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='AccessibilityFeature',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('description', models.CharField(max_length=200)),
-                ('details', models.TextField(blank=True)),
-                ('location', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='accessibility_features', to='directory.location')),
-            ],
-            options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationPage',
+            name="ServicePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('description', models.TextField()),
-                ('website', models.URLField(blank=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('charity_number', models.CharField(blank=True, max_length=20)),
-                ('company_number', models.CharField(blank=True, max_length=20)),
-                ('logo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text="One or two sentences for result lists.", max_length=280
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(help_text="What the service does, in plain English."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("inactive", "Inactive"),
+                            ("defunct", "Defunct"),
+                            ("temporarily closed", "Temporarily closed"),
+                        ],
+                        default="active",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "alert",
+                    models.CharField(
+                        blank=True,
+                        help_text="An urgent notice, such as a temporary change.",
+                        max_length=300,
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="website")),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "attending_in_person",
+                    models.BooleanField(default=True, verbose_name="in person"),
+                ),
+                ("attending_online", models.BooleanField(default=False, verbose_name="online")),
+                ("attending_phone", models.BooleanField(default=False, verbose_name="by phone")),
+                ("is_free", models.BooleanField(default=True, verbose_name="free to use")),
+                ("fees", models.TextField(blank=True, verbose_name="fees description")),
+                ("minimum_age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("maximum_age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "eligibility_description",
+                    models.TextField(blank=True, verbose_name="who it is for"),
+                ),
+                ("referral_required", models.BooleanField(default=False)),
+                (
+                    "referral_description",
+                    models.TextField(blank=True, verbose_name="how to access"),
+                ),
+                (
+                    "coverage",
+                    models.CharField(
+                        choices=[
+                            ("local", "Local (the council's area)"),
+                            ("county", "County-wide"),
+                            ("national", "National"),
+                        ],
+                        default="local",
+                        help_text="County-wide and national services also show after local ones in searches.",
+                        max_length=10,
+                    ),
+                ),
+                ("closed_on_bank_holidays", models.BooleanField(default=True)),
+                ("accreditations", models.TextField(blank=True)),
+                (
+                    "assured_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the listing was last confirmed.",
+                        null=True,
+                        verbose_name="last checked",
+                    ),
+                ),
+                ("assurer_email", models.EmailField(blank=True, max_length=254)),
+                ("extra_information", wagtail.fields.RichTextField(blank=True)),
             ],
             options={
-                'verbose_name': 'organisation',
+                "verbose_name": "service",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
+        ),
+        migrations.CreateModel(
+            name="Taxonomy",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("uri", models.URLField(blank=True)),
+                ("version", models.CharField(blank=True, max_length=40)),
+                (
+                    "is_browsable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Offer this vocabulary's terms as categories to browse and filter.",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "taxonomies",
+                "ordering": ["name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="AccessibilityFeature",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("description", models.CharField(max_length=200)),
+                ("details", models.TextField(blank=True)),
+                (
+                    "location",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="accessibility_features",
+                        to="directory.location",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["sort_order"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="OrganisationPage",
+            fields=[
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("description", models.TextField()),
+                ("website", models.URLField(blank=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("charity_number", models.CharField(blank=True, max_length=20)),
+                ("company_number", models.CharField(blank=True, max_length=20)),
+                (
+                    "logo",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "organisation",
+            },
+            bases=("wagtailcore.page",),
         ),
         migrations.AddField(
-            model_name='location',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='locations', to='directory.organisationpage'),
+            model_name="location",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="locations",
+                to="directory.organisationpage",
+            ),
         ),
         migrations.CreateModel(
-            name='ServiceLanguage',
+            name="ServiceLanguage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=60)),
-                ('code', models.CharField(blank=True, help_text='ISO 639 code, like cy or pl', max_length=12)),
-                ('service', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='languages', to='directory.servicepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=60)),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True, help_text="ISO 639 code, like cy or pl", max_length=12
+                    ),
+                ),
+                (
+                    "service",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="languages",
+                        to="directory.servicepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ServiceCostOption',
+            name="ServiceCostOption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('option', models.CharField(help_text='For example: per session, per month', max_length=100)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('amount_description', models.CharField(blank=True, max_length=200)),
-                ('valid_from', models.DateField(blank=True, null=True)),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('service', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='cost_options', to='directory.servicepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "option",
+                    models.CharField(
+                        help_text="For example: per session, per month", max_length=100
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                ("amount_description", models.CharField(blank=True, max_length=200)),
+                ("valid_from", models.DateField(blank=True, null=True)),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "service",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cost_options",
+                        to="directory.servicepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ServiceContact',
+            name="ServiceContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('title', models.CharField(blank=True, max_length=100, verbose_name='job title')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('is_public', models.BooleanField(default=False, help_text='Show on the public listing and API.')),
-                ('service', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='directory.servicepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("title", models.CharField(blank=True, max_length=100, verbose_name="job title")),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False, help_text="Show on the public listing and API."
+                    ),
+                ),
+                (
+                    "service",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="directory.servicepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ServiceAtLocation',
+            name="ServiceAtLocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_at_locations', to='directory.location')),
-                ('service', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_at_locations', to='directory.servicepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("description", models.CharField(blank=True, max_length=200)),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="service_at_locations",
+                        to="directory.location",
+                    ),
+                ),
+                (
+                    "service",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="service_at_locations",
+                        to="directory.servicepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ScheduleException',
+            name="ScheduleException",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('date', models.DateField()),
-                ('closed', models.BooleanField(default=True)),
-                ('opens_at', models.TimeField(blank=True, null=True)),
-                ('closes_at', models.TimeField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('service', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='schedule_exceptions', to='directory.servicepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("date", models.DateField()),
+                ("closed", models.BooleanField(default=True)),
+                ("opens_at", models.TimeField(blank=True, null=True)),
+                ("closes_at", models.TimeField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "service",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="schedule_exceptions",
+                        to="directory.servicepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='RegularSchedule',
+            name="RegularSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')])),
-                ('opens_at', models.TimeField()),
-                ('closes_at', models.TimeField()),
-                ('notes', models.CharField(blank=True, max_length=200)),
-                ('location', models.ForeignKey(blank=True, help_text='Leave empty when these times apply wherever the service runs.', null=True, on_delete=django.db.models.deletion.CASCADE, to='directory.location')),
-                ('service', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='regular_schedules', to='directory.servicepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ]
+                    ),
+                ),
+                ("opens_at", models.TimeField()),
+                ("closes_at", models.TimeField()),
+                ("notes", models.CharField(blank=True, max_length=200)),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty when these times apply wherever the service runs.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="directory.location",
+                    ),
+                ),
+                (
+                    "service",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="regular_schedules",
+                        to="directory.servicepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ServicePhone',
+            name="ServicePhone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('number', models.CharField(max_length=40)),
-                ('description', models.CharField(blank=True, max_length=100)),
-                ('service', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='directory.servicepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("number", models.CharField(max_length=40)),
+                ("description", models.CharField(blank=True, max_length=100)),
+                (
+                    "service",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phones",
+                        to="directory.servicepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TaxonomyTerm',
+            name="TaxonomyTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('code', models.CharField(help_text="The term's code in its vocabulary (ORUK `term`).", max_length=100)),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(blank=True, max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('term_uri', models.URLField(blank=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='directory.taxonomyterm')),
-                ('taxonomy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='directory.taxonomy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="The term's code in its vocabulary (ORUK `term`).", max_length=100
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(blank=True, max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("term_uri", models.URLField(blank=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="directory.taxonomyterm",
+                    ),
+                ),
+                (
+                    "taxonomy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms",
+                        to="directory.taxonomy",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.AddField(
-            model_name='servicepage',
-            name='taxonomy_terms',
-            field=modelcluster.fields.ParentalManyToManyField(blank=True, related_name='services', to='directory.taxonomyterm'),
+            model_name="servicepage",
+            name="taxonomy_terms",
+            field=modelcluster.fields.ParentalManyToManyField(
+                blank=True, related_name="services", to="directory.taxonomyterm"
+            ),
         ),
         migrations.AddIndex(
-            model_name='location',
-            index=models.Index(fields=['latitude', 'longitude'], name='location_lat_lon'),
+            model_name="location",
+            index=models.Index(fields=["latitude", "longitude"], name="location_lat_lon"),
         ),
         migrations.AddConstraint(
-            model_name='serviceatlocation',
-            constraint=models.UniqueConstraint(fields=('service', 'location'), name='unique_service_location'),
+            model_name="serviceatlocation",
+            constraint=models.UniqueConstraint(
+                fields=("service", "location"), name="unique_service_location"
+            ),
         ),
         migrations.AddIndex(
-            model_name='regularschedule',
-            index=models.Index(fields=['weekday', 'opens_at', 'closes_at'], name='schedule_day'),
+            model_name="regularschedule",
+            index=models.Index(fields=["weekday", "opens_at", "closes_at"], name="schedule_day"),
         ),
         migrations.AddConstraint(
-            model_name='taxonomyterm',
-            constraint=models.UniqueConstraint(fields=('taxonomy', 'code'), name='unique_term_code'),
+            model_name="taxonomyterm",
+            constraint=models.UniqueConstraint(
+                fields=("taxonomy", "code"), name="unique_term_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taxonomyterm',
-            constraint=models.UniqueConstraint(fields=('taxonomy', 'slug'), name='unique_term_slug'),
+            model_name="taxonomyterm",
+            constraint=models.UniqueConstraint(
+                fields=("taxonomy", "slug"), name="unique_term_slug"
+            ),
         ),
     ]

@@ -22,7 +22,10 @@ CATEGORIES = [
     ("Befriending and loneliness", "Befriending, social groups and ways to meet people."),
     ("Housing", "Housing advice, adaptations and help if you are homeless."),
     ("Money and benefits", "Benefits advice, debt help and grants."),
-    ("Learning disability", "Support, activities and advocacy for people with a learning disability."),
+    (
+        "Learning disability",
+        "Support, activities and advocacy for people with a learning disability.",
+    ),
     ("Sensory impairment", "Support for people who are deaf, blind or have sight or hearing loss."),
     ("Telecare and equipment", "Alarms, sensors and equipment to stay safe at home."),
     ("Transport", "Community transport, dial-a-ride and help getting to appointments."),
@@ -81,10 +84,14 @@ def create_directory(apps, schema_editor):
     home = HomePage.objects.first()
     if home is None or DirectoryIndexPage.objects.exists():
         return
-    if Page.objects.filter(path__startswith=home.path, depth=home.depth + 1, slug="services").exists():
+    if Page.objects.filter(
+        path__startswith=home.path, depth=home.depth + 1, slug="services"
+    ).exists():
         return  # a page already uses /services/: leave it to the site's editors
     now = timezone.now()
-    content_type, _ = ContentType.objects.get_or_create(app_label="directory", model="directoryindexpage")
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label="directory", model="directoryindexpage"
+    )
     DirectoryIndexPage.objects.create(
         title="Find local services",
         draft_title="Find local services",

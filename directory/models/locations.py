@@ -76,7 +76,9 @@ class Location(ClusterableModel):
 class AccessibilityFeature(Orderable):
     """An accessibility feature of a location (step-free access, hearing loop...)."""
 
-    location = ParentalKey(Location, on_delete=models.CASCADE, related_name="accessibility_features")
+    location = ParentalKey(
+        Location, on_delete=models.CASCADE, related_name="accessibility_features"
+    )
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     description = models.CharField(max_length=200)
     details = models.TextField(blank=True)

@@ -227,7 +227,9 @@ class ServicePage(Page):
             and self.maximum_age is not None
             and self.maximum_age < self.minimum_age
         ):
-            raise ValidationError({"maximum_age": "Maximum age must be the same as or more than the minimum age"})
+            raise ValidationError(
+                {"maximum_age": "Maximum age must be the same as or more than the minimum age"}
+            )
 
     @property
     def name(self) -> str:
@@ -257,7 +259,9 @@ class ServicePage(Page):
 class ServiceAtLocation(Orderable):
     """A service delivered at a location (ORUK service_at_location)."""
 
-    service = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="service_at_locations")
+    service = ParentalKey(
+        ServicePage, on_delete=models.CASCADE, related_name="service_at_locations"
+    )
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     location = models.ForeignKey(
         "directory.Location", on_delete=models.CASCADE, related_name="service_at_locations"

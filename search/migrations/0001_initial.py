@@ -5,46 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Postcode',
+            name="Postcode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('postcode', models.CharField(help_text="Normalised: 'SS1 2AB'.", max_length=8, unique=True)),
-                ('outward', models.CharField(db_index=True, help_text="The district: 'SS1'.", max_length=4)),
-                ('latitude', models.FloatField()),
-                ('longitude', models.FloatField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "postcode",
+                    models.CharField(help_text="Normalised: 'SS1 2AB'.", max_length=8, unique=True),
+                ),
+                (
+                    "outward",
+                    models.CharField(db_index=True, help_text="The district: 'SS1'.", max_length=4),
+                ),
+                ("latitude", models.FloatField()),
+                ("longitude", models.FloatField()),
             ],
             options={
-                'ordering': ['postcode'],
+                "ordering": ["postcode"],
             },
         ),
         migrations.CreateModel(
-            name='PostcodeDistrict',
+            name="PostcodeDistrict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outward', models.CharField(max_length=4, unique=True)),
-                ('latitude', models.FloatField()),
-                ('longitude', models.FloatField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("outward", models.CharField(max_length=4, unique=True)),
+                ("latitude", models.FloatField()),
+                ("longitude", models.FloatField()),
             ],
             options={
-                'ordering': ['outward'],
+                "ordering": ["outward"],
             },
         ),
         migrations.CreateModel(
-            name='Synonym',
+            name="Synonym",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('terms', models.CharField(help_text='Words or phrases separated by commas, for example: GP, doctor, surgery', max_length=300, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "terms",
+                    models.CharField(
+                        help_text="Words or phrases separated by commas, for example: GP, doctor, surgery",
+                        max_length=300,
+                        unique=True,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['terms'],
+                "ordering": ["terms"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal import demo
+from search.demo import load_demo_postcodes
 
 
 class Command(BaseCommand):
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo.demo_site_settings(report)
             demo.demo_content_pages(report)
+            postcodes_created, postcodes_unchanged = load_demo_postcodes()
+            report.created += postcodes_created
+            report.unchanged += postcodes_unchanged
             credentials = demo.demo_superuser(report) if settings.DEBUG else None
         self.stdout.write(
             self.style.SUCCESS(

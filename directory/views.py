@@ -1,1 +1,0 @@
-"""Directory views: thin; rules live in services, selectors and the search app."""
