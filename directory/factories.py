@@ -58,6 +58,7 @@ class ServicePageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = ServicePage
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Community service {n}")
     summary = "A friendly local service."

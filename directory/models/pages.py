@@ -31,15 +31,16 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "directory index page"
 
+    # Search and browse live in the search app (ADR 0005); imported when a request needs them.
     @path("")
     def search(self, request):
-        from directory.views import directory_search
+        from search.views import directory_search
 
         return directory_search(request, index_page=self)
 
     @path("category/<slug:slug>/")
     def category(self, request, slug):
-        from directory.views import category_browse
+        from search.views import category_browse
 
         return category_browse(request, index_page=self, slug=slug)
 
@@ -115,7 +116,8 @@ class ServicePage(Page):
     alert = models.CharField(
         max_length=300, blank=True, help_text="An urgent notice, such as a temporary change."
     )
-    url = models.URLField("website", blank=True)
+    # ORUK calls this `url`; on a Wagtail page that name is the page's own address.
+    website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
 
     attending_in_person = models.BooleanField("in person", default=True)
@@ -158,7 +160,7 @@ class ServicePage(Page):
         FieldPanel("taxonomy_terms"),
         MultiFieldPanel(
             [
-                FieldPanel("url"),
+                FieldPanel("website"),
                 FieldPanel("email"),
                 InlinePanel("phones", label="Phone numbers"),
                 InlinePanel("contacts", label="Contacts"),
