@@ -1,6 +1,6 @@
-"""Directory views, thin: rules live in services, selectors and the search app."""
+"""Directory views, thin: rules live in services and selectors. Search and browse are in
+search.views (ADR 0005)."""
 
-from .search import category_browse, directory_search
 from .shortlist import shortlist_action_view, shortlist_view
 
-__all__ = ["category_browse", "directory_search", "shortlist_action_view", "shortlist_view"]
+__all__ = ["shortlist_action_view", "shortlist_view"]

@@ -1,0 +1,1 @@
+"""Search engines. Each implements search.query.SearchEngine and passes the contract tests."""

@@ -1,0 +1,141 @@
+"""Turning what people type into safe search terms, synonyms and spelling suggestions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+
+from django.core.cache import cache
+
+MAX_QUERY_CHARACTERS = 200
+MAX_QUERY_WORDS = 12
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+
+
+def query_words(text: str) -> list[str]:
+    """The words in a query, lower-cased; search syntax (quotes, *, AND, NEAR...) is just text."""
+    words = _WORD.findall(text[:MAX_QUERY_CHARACTERS].casefold().replace("’", "'"))
+    return words[:MAX_QUERY_WORDS]
+
+
+# Words that carry no meaning in a directory search. With every word required, "help for
+# carers near me" must not fail because a listing never says "for", "near" or "me".
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "get",
+        "i",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "near",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "to",
+        "we",
+        "with",
+        "you",
+        "your",
+        "not",
+    ]
+)
+
+
+def clean_query(text: str) -> str:
+    return " ".join(query_words(text))
+
+
+def content_words(text: str) -> list[str]:
+    """The words worth matching; all of them if the query is nothing but stop words."""
+    words = query_words(text)
+    meaningful = [word for word in words if word not in STOP_WORDS]
+    return meaningful or words
+
+
+def synonym_groups() -> list[list[str]]:
+    """Staff-edited synonym groups, cached briefly (they change rarely)."""
+    groups = cache.get("search:synonym-groups")
+    if groups is None:
+        from .models import Synonym
+
+        groups = [synonym.term_list for synonym in Synonym.objects.all()]
+        cache.set("search:synonym-groups", groups, 300)
+    return groups
+
+
+def expand_synonyms(text: str, groups: list[list[str]]) -> list[str]:
+    """The query and its variants with each matched term swapped for its synonyms.
+
+    "dementia carers" with the group (dementia, memory, alzheimer's) gives
+    ["dementia carers", "memory carers", "alzheimer's carers"].
+    """
+    cleaned = " ".join(content_words(text))
+    variants = [cleaned] if cleaned else []
+    padded = f" {cleaned} "
+    for group in groups:
+        for term in sorted(group, key=len, reverse=True):
+            phrase = clean_query(term)
+            if phrase and f" {phrase} " in padded:
+                for alternative in group:
+                    alt = clean_query(alternative)
+                    variant = padded.replace(f" {phrase} ", f" {alt} ").strip()
+                    if alt and variant not in variants:
+                        variants.append(variant)
+                break
+    return variants
+
+
+def vocabulary_version() -> int:
+    return cache.get_or_set("search:vocabulary-version", 1, None)
+
+
+def vocabulary_changed() -> None:
+    """Call when services or categories change, so suggestions learn new words."""
+    try:
+        cache.incr("search:vocabulary-version")
+    except ValueError:
+        cache.set("search:vocabulary-version", 2, None)
+
+
+@lru_cache(maxsize=4)
+def _vocabulary(version: int) -> frozenset[str]:
+    from .indexing import vocabulary_sources
+
+    words: set[str] = set()
+    for text in vocabulary_sources():
+        words.update(word for word in query_words(text) if len(word) > 2)
+    return frozenset(words)
+
+
+def spelling_suggestion(text: str) -> str | None:
+    """A corrected query when some words are unknown and close to known ones, else None."""
+    vocabulary = _vocabulary(vocabulary_version())
+    words = query_words(text)
+    corrected, changed = [], False
+    for word in words:
+        if word in vocabulary or len(word) < 4 or word.isdigit():
+            corrected.append(word)
+            continue
+        match = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        if match:
+            corrected.append(match[0])
+            changed = True
+        else:
+            corrected.append(word)
+    return " ".join(corrected) if changed else None
