@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/oruk/", include("directory.api_urls")),
 ]
 
 if settings.DEBUG:
