@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from directory.demo import load_demo_directory
 from portal import demo
 from search.demo import load_demo_postcodes
 
@@ -20,10 +21,17 @@ class Command(BaseCommand):
             postcodes_created, postcodes_unchanged = load_demo_postcodes()
             report.created += postcodes_created
             report.unchanged += postcodes_unchanged
+            directory_created, directory_unchanged = load_demo_directory()
             credentials = demo.demo_superuser(report) if settings.DEBUG else None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {report.created} created, {report.unchanged} already there."
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo directory: {directory_created} created, {directory_unchanged} already "
+                "there (organisations, locations, services and child categories)."
             )
         )
         if credentials:
