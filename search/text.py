@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import time
 from functools import lru_cache
 
 from django.core.cache import cache
@@ -68,14 +69,17 @@ def content_words(text: str) -> list[str]:
     return meaningful or words
 
 
+SYNONYM_CACHE_KEY = "search:synonym-groups"
+
+
 def synonym_groups() -> list[list[str]]:
-    """Staff-edited synonym groups, cached briefly (they change rarely)."""
-    groups = cache.get("search:synonym-groups")
+    """Staff-edited synonym groups, cached until one is edited (search.signals)."""
+    groups = cache.get(SYNONYM_CACHE_KEY)
     if groups is None:
         from .models import Synonym
 
         groups = [synonym.term_list for synonym in Synonym.objects.all()]
-        cache.set("search:synonym-groups", groups, 300)
+        cache.set(SYNONYM_CACHE_KEY, groups, 3600)
     return groups
 
 
@@ -114,7 +118,7 @@ def vocabulary_changed() -> None:
 
 
 @lru_cache(maxsize=4)
-def _vocabulary(version: int) -> frozenset[str]:
+def _vocabulary(version: int, period: int) -> frozenset[str]:
     from .indexing import vocabulary_sources
 
     words: set[str] = set()
@@ -125,7 +129,8 @@ def _vocabulary(version: int) -> frozenset[str]:
 
 def spelling_suggestion(text: str) -> str | None:
     """A corrected query when some words are unknown and close to known ones, else None."""
-    vocabulary = _vocabulary(vocabulary_version())
+    # Bulk loads send no signals, so the vocabulary is also rebuilt every ten minutes.
+    vocabulary = _vocabulary(vocabulary_version(), int(time.time() // 600))
     words = query_words(text)
     corrected, changed = [], False
     for word in words:
