@@ -28,3 +28,14 @@ def test_only_administrators_manage_users_and_site_settings():
             Permission.objects.get(codename=codename).group_set.values_list("name", flat=True)
         )
         assert holders == {roles.ADMINISTRATORS}, codename
+
+
+@pytest.mark.parametrize(
+    "codename", ["change_synonym", "change_location", "change_taxonomyterm", "add_taxonomy"]
+)
+def test_editors_and_administrators_manage_directory_reference_data(codename):
+    holders = set(
+        Permission.objects.get(codename=codename).group_set.values_list("name", flat=True)
+    )
+
+    assert holders == {roles.EDITORS, roles.ADMINISTRATORS}
