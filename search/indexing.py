@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from directory.models import (
-    Location,
     OrganisationPage,
     RegularSchedule,
     ScheduleException,
@@ -24,6 +23,11 @@ from directory.models import (
 
 SEARCHABLE_STATUSES = ("active", "temporarily closed")
 WIDER_COVERAGE = ("county", "national")
+
+
+def service_model() -> type[ServicePage]:
+    """The model whose search-index entries the engines read."""
+    return ServicePage
 
 
 def searchable_services() -> QuerySet[ServicePage]:
@@ -123,31 +127,37 @@ def filter_open_at(queryset: QuerySet, when: datetime.datetime) -> QuerySet:
     return queryset
 
 
-def service_distances(
-    service_ids: Iterable[int], box: tuple[float, float, float, float]
-) -> dict[int, list[tuple[float, float]]]:
-    """Coordinates of each service's locations inside a bounding box, by service id."""
+# SQLite refuses statements with more than 32,766 parameters: long id lists go in chunks.
+ID_CHUNK = 10_000
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start : start + ID_CHUNK]
+
+
+def in_box(box: tuple[float, float, float, float]) -> Q:
+    """Service locations inside a bounding box (an indexed pre-filter before exact distance)."""
     min_lat, max_lat, min_lon, max_lon = box
-    inside = Location.objects.filter(
-        latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon
+    return Q(
+        location__latitude__gte=min_lat,
+        location__latitude__lte=max_lat,
+        location__longitude__gte=min_lon,
+        location__longitude__lte=max_lon,
     )
-    rows = ServiceAtLocation.objects.filter(
-        service_id__in=service_ids, location__in=inside
-    ).values_list("service_id", "location__latitude", "location__longitude")
-    points: dict[int, list[tuple[float, float]]] = defaultdict(list)
-    for service_id, latitude, longitude in rows:
-        points[service_id].append((latitude, longitude))
-    return points
 
 
-def all_location_points(service_ids: Iterable[int]) -> dict[int, list[tuple[float, float]]]:
-    rows = ServiceAtLocation.objects.filter(
-        service_id__in=service_ids, location__latitude__isnull=False
+def location_points(
+    services: QuerySet, where: Q | None = None
+) -> Iterable[tuple[int, float, float]]:
+    """(service id, latitude, longitude) for the locations of the given services."""
+    return ServiceAtLocation.objects.filter(
+        where or Q(), service__in=services.values("id"), location__latitude__isnull=False
     ).values_list("service_id", "location__latitude", "location__longitude")
-    points: dict[int, list[tuple[float, float]]] = defaultdict(list)
-    for service_id, latitude, longitude in rows:
-        points[service_id].append((latitude, longitude))
-    return points
+
+
+def services_with_locations(services: QuerySet, where: Q) -> QuerySet:
+    return services.filter(id__in=ServiceAtLocation.objects.filter(where).values("service_id"))
 
 
 def browsable_terms() -> list[TaxonomyTerm]:
@@ -176,21 +186,31 @@ def child_terms(term: TaxonomyTerm) -> list[TaxonomyTerm]:
     return list(term.children.order_by("name"))
 
 
-def term_counts(service_ids: QuerySet | list[int], terms: list[TaxonomyTerm]) -> dict[int, int]:
-    """How many of the given services sit in each term (sub-categories rolled up), in one query."""
+def term_counts(
+    service_ids: QuerySet | list[int],
+    terms: list[TaxonomyTerm],
+    only: set[int] | None = None,
+) -> dict[int, int]:
+    """How many of the given services sit in each term, sub-categories rolled up.
+
+    `service_ids` may be a superset in SQL (cheap to pass) with `only` the exact ids to count.
+    """
     if not terms:
         return {}
     expanded = expand_terms([term.id for term in terms])
     owner = {child: top for top, children in expanded.items() for child in children}
     through = ServicePage.taxonomy_terms.through
-    rows = (
-        through.objects.filter(servicepage_id__in=service_ids, taxonomyterm_id__in=owner)
-        .values_list("taxonomyterm_id", "servicepage_id")
-        .order_by()
-    )
+    sources = [service_ids] if isinstance(service_ids, QuerySet) else _chunks(list(service_ids))
     members: dict[int, set[int]] = defaultdict(set)
-    for term_id, service_id in rows:
-        members[owner[term_id]].add(service_id)
+    for source in sources:
+        rows = (
+            through.objects.filter(servicepage_id__in=source, taxonomyterm_id__in=owner)
+            .values_list("taxonomyterm_id", "servicepage_id")
+            .order_by()
+        )
+        for term_id, service_id in rows:
+            if only is None or service_id in only:
+                members[owner[term_id]].add(service_id)
     return {term.id: len(members.get(term.id, ())) for term in terms}
 
 

@@ -1,74 +1,104 @@
-"""The embedded engine: Wagtail's database search backend (SQLite FTS5, PostgreSQL full text)
+"""The embedded engine: Wagtail's database search index (SQLite FTS5, PostgreSQL full text)
 for words, and SQL for filters, facets and distance.
 
-Ranking is deterministic on both databases: Wagtail's relevance orders the text matches, and
-bonuses put a match in the service's name above one in its description, and the exact phrase
-above scattered words.
+Ranking is deterministic on both databases: the index's relevance orders the text matches,
+and a stable sort adds bonuses so a match in the service's name beats one in its description
+and the exact phrase beats scattered words (ADR 0005).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.utils import timezone
-from wagtail.search.backends import get_search_backend
-from wagtail.search.query import Or, PlainText
 
 from .. import indexing
 from ..postcodes import bounding_box, geocode, haversine_miles
 from ..query import (
     DEFAULT_DISTANCE_MILES,
     FacetCount,
-    InterpretedLocation,
     SearchHit,
     SearchResults,
     ServiceQuery,
 )
-from ..text import expand_synonyms, query_words, spelling_suggestion, synonym_groups
+from ..text import content_words, expand_synonyms, query_words, spelling_suggestion, synonym_groups
+from .text_index import text_index
 
 FEW_RESULTS = 3
 
 
-class DatabaseSearchEngine:
-    def __init__(self, backend_name: str = "default") -> None:
-        self.backend_name = backend_name
+@dataclass
+class _Ordered:
+    """The results in order: a list of ids, or (with no words and no postcode) a queryset.
 
+    With words but no postcode it has both: the ranked ids, and a queryset of the same
+    services for counting facets inside the database.
+    """
+
+    ids: list[int] | None = None
+    queryset: object = None
+    distances: dict[int, float] = field(default_factory=dict)
+    within: dict[int, bool] = field(default_factory=dict)
+    superset: object = None  # a SQL superset of `ids`, for counting facets
+
+    def facet_source(self) -> tuple[object, set[int] | None]:
+        if self.superset is not None:
+            return self.superset.values("id"), set(self.ids)
+        return self.id_source(), None
+
+    @property
+    def total(self) -> int:  # ids win: they are the ranked, filtered matches
+        return len(self.ids) if self.ids is not None else self.queryset.count()
+
+    def page(self, start: int, stop: int) -> list[int]:
+        if self.ids is not None:
+            return self.ids[start:stop]
+        return list(self.queryset.values_list("id", flat=True)[start:stop])
+
+    def id_source(self):
+        return self.queryset.values("id") if self.queryset is not None else self.ids
+
+
+class DatabaseSearchEngine:
     # --- the protocol ---------------------------------------------------------------------------
     def search(self, query: ServiceQuery) -> SearchResults:
         location = geocode(query.postcode) if query.postcode else None
         filtered = self._apply_filters(indexing.searchable_services(), query)
+        variants = expand_synonyms(query.text, synonym_groups()) if query_words(query.text) else []
 
-        variants: list[str] = []
-        if query_words(query.text):
-            variants = expand_synonyms(query.text, synonym_groups())
-            ranked = self._text_ranking(variants, filtered, query.text)
-        else:
-            ranked = None  # no words: everything that passes the filters
-
-        ordered_ids, distances, within = self._order(query, filtered, ranked, location)
-        total = len(ordered_ids)
+        ordered = self._ordered(query, filtered, variants, location)
+        total = ordered.total
         start = (query.page - 1) * query.per_page
-        page_ids = ordered_ids[start : start + query.per_page]
+        page_ids = ordered.page(start, start + query.per_page)
         services = indexing.services_for_display(page_ids)
         hits = [
             SearchHit(
                 service=services[service_id],
                 score=float(total - position),
-                distance_miles=distances.get(service_id),
-                within_distance=within.get(service_id, True),
+                distance_miles=ordered.distances.get(service_id),
+                within_distance=ordered.within.get(service_id, True),
             )
             for position, service_id in enumerate(page_ids, start=start)
             if service_id in services
         ]
 
-        suggestion = None
-        if query.text and total <= FEW_RESULTS:
-            suggestion = spelling_suggestion(query.text)
-        # With no category chosen, the facets count the results themselves.
-        facet_ids = None if query.taxonomy_term_ids else ordered_ids
+        if query.taxonomy_term_ids:
+            # Counts leave the category choice out, so people can see what adding one gives.
+            unfiltered = self._apply_filters(
+                indexing.searchable_services(), query, with_terms=False
+            )
+            facet_source = self._matching(unfiltered, variants, location, query)
+        else:
+            facet_source = ordered.facet_source()
+
+        suggestion = (
+            spelling_suggestion(query.text) if query.text and total <= FEW_RESULTS else None
+        )
         return SearchResults(
             hits=hits,
             total=total,
             query=query,
-            facets=self._facets(query, location, variants, facet_ids),
+            facets=self._facets(query, facet_source),
             location=location,
             suggestion=suggestion,
             expanded_terms=tuple(variants[1:]),
@@ -90,23 +120,43 @@ class DatabaseSearchEngine:
             queryset = indexing.filter_open_at(queryset, timezone.localtime())
         return queryset
 
-    # --- words ----------------------------------------------------------------------------------
-    def _text_ranking(self, variants: list[str], filtered, original: str) -> list[int]:
-        """Ids of services matching the words (or a synonym variant), best first.
+    # --- order ----------------------------------------------------------------------------------
+    def _matching(self, filtered, variants, location, query):
+        """Everything that matches, unordered: for counting, kept in SQL where possible."""
+        if variants:
+            word_lists = [variant.split() for variant in variants]
+            subquery = text_index().id_subquery(indexing.service_model(), word_lists)
+            filtered = filtered.filter(id__in=subquery)
+        if location is None:
+            return filtered.values("id"), None
+        return self._ordered(query, filtered, [], location).facet_source()
 
-        Also records each id's bonus in `self._bonus`, so a postcode search can put the
-        nearest first among equally good matches.
-        """
-        backend = get_search_backend(self.backend_name)
-        subqueries = [PlainText(variant, operator="and") for variant in variants]
-        search_query = subqueries[0] if len(subqueries) == 1 else Or(subqueries)
-        matches = backend.search(search_query, filtered.only("id", "title", "summary"))
-        rows = [(page.id, page.title, page.summary) for page in matches]
+    def _ordered(self, query, filtered, variants, location) -> _Ordered:
+        if not variants and location is None:
+            return _Ordered(queryset=filtered.order_by("title", "id"))
 
-        words = query_words(original)
-        phrase = " ".join(words)
+        ranked = bonus = None
+        if variants:
+            word_lists = [variant.split() for variant in variants]
+            subquery = text_index().id_subquery(indexing.service_model(), word_lists)
+            filtered = filtered.filter(id__in=subquery)
+            allowed = set(filtered.values_list("id", flat=True))
+            ranked, bonus = self._text_ranking(word_lists, allowed, query)
+            if location is None:
+                # Counting stays in SQL: the same matches as a subquery, not a list of ids.
+                return _Ordered(ids=ranked, queryset=filtered)
+        return self._by_distance(query, filtered, ranked, bonus or {}, location)
 
-        def bonus(title: str, summary: str) -> int:
+    def _text_ranking(self, word_lists, allowed: set[int], query) -> tuple[list[int], dict]:
+        """Ids matching the words (or a synonym's variant) and the filters, best first."""
+        words = content_words(query.text)
+        phrase = " ".join(query_words(query.text))
+        multiword = " " in phrase
+        index = text_index()
+        found = index.matches(indexing.service_model(), word_lists, with_body=multiword)
+        matches = [m for m in found if m.object_id in allowed]
+
+        def bonus(title: str, body: str) -> int:
             name = " ".join(query_words(title))
             name_words = set(name.split())
             points = 0
@@ -116,80 +166,65 @@ class DatabaseSearchEngine:
                 points += 2  # every word in the name
             elif any(word in name_words for word in words):
                 points += 1  # some words in the name
-            if f" {phrase} " in f" {' '.join(query_words(summary))} ":
-                points += 1  # the exact phrase in the summary
+            if multiword and phrase in body.casefold():
+                points += 1  # the exact phrase elsewhere
             return points
 
-        bonuses = {row[0]: bonus(row[1], row[2]) for row in rows}
-        self._bonus = bonuses
-        # Stable sort: equal bonuses keep Wagtail's relevance order.
-        rows.sort(key=lambda row: -bonuses[row[0]])
-        return [row[0] for row in rows]
-
-    # --- order and distance ---------------------------------------------------------------------
-    def _order(self, query, filtered, ranked, location: InterpretedLocation | None):
-        if ranked is None:
-            rows = list(filtered.order_by("title", "id").values_list("id", "coverage"))
-            ids = [row[0] for row in rows]
+        bonuses = {m.object_id: bonus(m.title, m.body) for m in matches}
+        if query.sort == "name":
+            ordered = sorted(matches, key=lambda m: (m.title.casefold(), m.object_id))
         else:
-            ids = ranked
-            if query.sort == "name":
-                titles = dict(filtered.filter(id__in=ids).values_list("id", "title"))
-                ids = sorted(ids, key=lambda i: (titles.get(i, "").casefold(), i))
-            rows = None
-        if location is None:
-            return ids, {}, {}
+            ordered = sorted(matches, key=lambda m: -bonuses[m.object_id])  # stable
+        return [m.object_id for m in ordered], bonuses
 
-        coverage = (
-            dict(rows) if rows else dict(filtered.filter(id__in=ids).values_list("id", "coverage"))
-        )
+    def _by_distance(self, query, filtered, ranked, bonus, location) -> _Ordered:
+        """Local services within the distance, then county-wide, then national ones."""
         radius = query.distance_miles or DEFAULT_DISTANCE_MILES
-        box = bounding_box(location.latitude, location.longitude, radius)
-        local_ids = [i for i in ids if coverage.get(i) not in indexing.WIDER_COVERAGE]
-        points = indexing.service_distances(local_ids, box)
-        distances: dict[int, float] = {}
-        for service_id, coords in points.items():
-            nearest = min(
-                haversine_miles(location.latitude, location.longitude, lat, lon)
-                for lat, lon in coords
-            )
-            if nearest <= radius:
-                distances[service_id] = nearest
-        wider_ids = [i for i in ids if coverage.get(i) in indexing.WIDER_COVERAGE]
-        for service_id, coords in indexing.all_location_points(wider_ids).items():
-            distances[service_id] = min(
-                haversine_miles(location.latitude, location.longitude, lat, lon)
-                for lat, lon in coords
-            )
+        origin = (location.latitude, location.longitude)
+        box = indexing.in_box(bounding_box(*origin, radius))
+        local = filtered.exclude(coverage__in=indexing.WIDER_COVERAGE)
+        wider = filtered.filter(coverage__in=indexing.WIDER_COVERAGE)
 
-        near = [i for i in local_ids if i in distances]
-        if query.sort == "distance" or (ranked is None and query.sort == "relevance"):
-            near.sort(key=lambda i: distances[i])  # stable: equal distances keep name order
-        elif query.sort == "relevance":
-            bonuses = getattr(self, "_bonus", {})
-            near.sort(key=lambda i: (-bonuses.get(i, 0), distances[i]))
-        # County-wide, then national services, after the local ones within the distance.
-        county = [i for i in wider_ids if coverage.get(i) == "county"]
-        national = [i for i in wider_ids if coverage.get(i) == "national"]
+        distances: dict[int, float] = {}
+        for service_id, lat, lon in indexing.location_points(local, box):
+            miles = haversine_miles(*origin, lat, lon)
+            if miles <= radius and miles < distances.get(service_id, radius + 1):
+                distances[service_id] = miles
+        near = list(distances)
+        wider_rows = list(wider.order_by("title", "id").values_list("id", "coverage"))
+        for service_id, lat, lon in indexing.location_points(wider):
+            miles = haversine_miles(*origin, lat, lon)
+            distances[service_id] = min(miles, distances.get(service_id, miles))
+
+        if ranked is not None:
+            position = {service_id: n for n, service_id in enumerate(ranked)}
+            near = [i for i in near if i in position]
+            wider_rows = [row for row in wider_rows if row[0] in position]
+            if query.sort == "name":
+                near.sort(key=lambda i: position[i])
+            elif query.sort == "distance":
+                near.sort(key=lambda i: (distances[i], position[i]))
+            else:
+                near.sort(key=lambda i: (-bonus.get(i, 0), distances[i]))
+                wider_rows.sort(key=lambda row: position[row[0]])
+        elif query.sort == "name":
+            titles = dict(filtered.filter(id__in=near).values_list("id", "title"))
+            near.sort(key=lambda i: (titles[i].casefold(), i))
+        else:
+            near.sort(key=lambda i: (distances[i], i))
+        county = [i for i, coverage in wider_rows if coverage == "county"]
+        national = [i for i, coverage in wider_rows if coverage == "national"]
         within = dict.fromkeys(near, True) | dict.fromkeys(county + national, False)
-        return near + county + national, distances, within
+        superset = indexing.services_with_locations(local, box) | wider
+        return _Ordered(
+            ids=near + county + national, distances=distances, within=within, superset=superset
+        )
 
     # --- facets ---------------------------------------------------------------------------------
-    def _facets(self, query, location, variants, ids=None) -> list[FacetCount]:
-        """Counts per category over everything else the person chose (so counts stay useful)."""
+    def _facets(self, query, source) -> list[FacetCount]:
         terms = indexing.browsable_terms()
-        if not terms:
-            return []
-        if ids is not None:
-            source = ids
-        else:
-            others = self._apply_filters(indexing.searchable_services(), query, with_terms=False)
-            ranked = self._text_ranking(variants, others, query.text) if variants else None
-            if location is not None:
-                by_name = ServiceQuery(sort="name", distance_miles=query.distance_miles)
-                ranked, _, _ = self._order(by_name, others, ranked, location)
-            source = ranked if ranked is not None else others.values("id")
-        counts = indexing.term_counts(source, terms)
+        source_ids, only = source
+        counts = indexing.term_counts(source_ids, terms, only)
         selected = set(query.taxonomy_term_ids)
         return [
             FacetCount(term=term, count=counts.get(term.id, 0), selected=term.id in selected)
