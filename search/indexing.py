@@ -20,6 +20,7 @@ from directory.models import (
     ServicePage,
     TaxonomyTerm,
 )
+from directory.selectors import services_published
 
 SEARCHABLE_STATUSES = ("active", "temporarily closed")
 WIDER_COVERAGE = ("county", "national")
@@ -31,12 +32,8 @@ def service_model() -> type[ServicePage]:
 
 
 def searchable_services() -> QuerySet[ServicePage]:
-    """Published, current services whose organisation is published too."""
-    hidden_organisations = OrganisationPage.objects.not_live().values_list("path", flat=True)
-    queryset = ServicePage.objects.live().filter(status__in=SEARCHABLE_STATUSES)
-    for path in hidden_organisations:
-        queryset = queryset.exclude(path__startswith=path)
-    return queryset
+    """What the public may find: published (as the API defines it) and still running."""
+    return services_published().filter(status__in=SEARCHABLE_STATUSES).order_by()
 
 
 def services_for_display(ids: Iterable[int]) -> dict[int, ServicePage]:

@@ -190,3 +190,13 @@ def test_equally_good_matches_near_a_postcode_come_nearest_first(postcodes):
     results = search(text="carers group", postcode="SS1 1AA", distance_miles=10)
 
     assert names(results) == ["Carers group in Southend", "Carers group in Leigh"]
+
+
+def test_private_pages_are_not_found():
+    from wagtail.models import PageViewRestriction
+
+    private = ServicePageFactory(title="Staff-only befriending notes")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    ServicePageFactory(title="Befriending for everyone")
+
+    assert names(search(text="befriending")) == ["Befriending for everyone"]
