@@ -6,3 +6,6 @@ class PortalConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "portal"
+
+    def ready(self):
+        from . import signals  # noqa: F401

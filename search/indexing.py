@@ -38,15 +38,12 @@ def searchable_services() -> QuerySet[ServicePage]:
 
 def services_for_display(ids: Iterable[int]) -> dict[int, ServicePage]:
     """Full service objects for a page of results, with what result cards show, by id."""
+    # Only what the result card shows: the long texts stay in the database.
     services = (
         ServicePage.objects.filter(id__in=list(ids))
-        .select_related("locale")
-        .prefetch_related(
-            "taxonomy_terms",
-            "service_at_locations__location",
-            "regular_schedules",
-            "phones",
-        )
+        .defer("description", "eligibility_description", "referral_description", "fees")
+        .defer("accreditations", "extra_information", "alert")
+        .prefetch_related("taxonomy_terms")
     )
     parents = {}
     result = {}

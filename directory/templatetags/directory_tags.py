@@ -47,13 +47,23 @@ def directory_index_for(request: HttpRequest | None) -> DirectoryIndexPage | Non
 
 def directory_url(request: HttpRequest | None, name: str, **kwargs: Any) -> str:
     """The URL of one of the /services/ page's routes, such as "shortlist" or "category"."""
+    # Every result card asks for the same few URLs: work each out once per request.
+    memo = getattr(request, "_directory_urls", None) if request is not None else None
+    key = (name, tuple(sorted(kwargs.items())))
+    if memo is not None and key in memo:
+        return memo[key]
     index = directory_index_for(request)
     if index is None:
         return ""
     base = index.get_url(request) or "/"
     if not base.endswith("/"):
         base += "/"
-    return base + index.reverse_subpage(name, kwargs=kwargs)
+    url = base + index.reverse_subpage(name, kwargs=kwargs)
+    if request is not None:
+        if memo is None:
+            memo = request._directory_urls = {}
+        memo[key] = url
+    return url
 
 
 def shortlist_url(request: HttpRequest | None, action: str = "") -> str:

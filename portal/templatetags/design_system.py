@@ -2,6 +2,7 @@
 
 from bs4 import BeautifulSoup
 from django import template
+from django.core.cache import cache
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page, Site
@@ -45,31 +46,38 @@ def _home_page(request) -> Page | None:
     return site.root_page if site else None
 
 
+NAVIGATION_CACHE_KEY = "portal:navigation:{site_id}"
+
+
+def _navigation_items(request, home: Page) -> list[dict]:
+    """The menu for a site, cached until a page is published, unpublished, moved or deleted."""
+    key = NAVIGATION_CACHE_KEY.format(site_id=home.pk)
+    items = cache.get(key)
+    if items is None:
+        items = [
+            {
+                "href": child.get_url(request),
+                "text": child.title,
+                "summary": getattr(child, "summary", "") or child.search_description,
+            }
+            for child in home.get_children().live().in_menu().public().specific()
+        ]
+        cache.set(key, items, 3600)
+    return items
+
+
 @register.simple_tag(takes_context=True)
 def main_navigation(context) -> list[dict]:
     """Live top-level pages marked "show in menus", in tree order."""
     request = context.get("request")
-    cached = getattr(request, "_portal_main_navigation", None)
-    if cached is not None:
-        return cached  # the header and the home page both list these
     home = _home_page(request)
     if home is None:
         return []
     current_path = request.path if request is not None else ""
-    items = []
-    for child in home.get_children().live().in_menu().public().specific():
-        href = child.get_url(request)
-        items.append(
-            {
-                "href": href,
-                "text": child.title,
-                "summary": getattr(child, "summary", "") or child.search_description,
-                "current": bool(href) and current_path.startswith(href),
-            }
-        )
-    if request is not None:
-        request._portal_main_navigation = items
-    return items
+    return [
+        {**item, "current": bool(item["href"]) and current_path.startswith(item["href"])}
+        for item in _navigation_items(request, home)
+    ]
 
 
 @register.simple_tag(takes_context=True)

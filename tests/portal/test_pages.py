@@ -107,3 +107,12 @@ def test_draft_content_page_is_not_public(client, home_page):
     page = ContentPageFactory(parent=home_page, title="Not ready yet", live=False)
 
     assert client.get(f"/{page.slug}/").status_code == 404
+
+
+def test_navigation_follows_publishing_despite_the_cache(client, home_page):
+    page = ContentPageFactory(parent=home_page, title="Carers' corner", show_in_menus=True)
+    assert "Carers&#x27; corner" in client.get("/").text  # now cached
+
+    page.unpublish()
+
+    assert "Carers&#x27; corner" not in client.get("/").text
