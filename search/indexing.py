@@ -10,6 +10,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from directory.models import (
@@ -18,10 +19,12 @@ from directory.models import (
     ScheduleException,
     ServiceAtLocation,
     ServicePage,
+    Taxonomy,
     TaxonomyTerm,
 )
 from directory.selectors import services_published
 
+TERM_MODELS = (Taxonomy, TaxonomyTerm)  # changes to these reset the cached categories
 SEARCHABLE_STATUSES = ("active", "temporarily closed")
 WIDER_COVERAGE = ("county", "national")
 
@@ -154,13 +157,22 @@ def services_with_locations(services: QuerySet, where: Q) -> QuerySet:
     return services.filter(id__in=ServiceAtLocation.objects.filter(where).values("service_id"))
 
 
+TERMS_CACHE_KEY = "search:browsable-terms"
+
+
+def _cached_terms() -> dict[str, list[TaxonomyTerm]]:
+    """Browsable terms, cached until a term or vocabulary changes (search.signals)."""
+    terms = cache.get(TERMS_CACHE_KEY)
+    if terms is None:
+        every = list(TaxonomyTerm.objects.filter(taxonomy__is_browsable=True).order_by("name"))
+        terms = {"all": every, "top": [term for term in every if term.parent_id is None]}
+        cache.set(TERMS_CACHE_KEY, terms, 3600)
+    return terms
+
+
 def browsable_terms() -> list[TaxonomyTerm]:
     """Top-level terms of browsable vocabularies: the categories offered as filters."""
-    return list(
-        TaxonomyTerm.objects.filter(taxonomy__is_browsable=True, parent__isnull=True).order_by(
-            "name"
-        )
-    )
+    return _cached_terms()["top"]
 
 
 def browsable_term(slug: str) -> TaxonomyTerm | None:
@@ -173,7 +185,7 @@ def browsable_term(slug: str) -> TaxonomyTerm | None:
 
 
 def all_browsable_terms() -> list[TaxonomyTerm]:
-    return list(TaxonomyTerm.objects.filter(taxonomy__is_browsable=True).order_by("name"))
+    return _cached_terms()["all"]
 
 
 def child_terms(term: TaxonomyTerm) -> list[TaxonomyTerm]:

@@ -150,14 +150,16 @@ class DatabaseSearchEngine:
     def _text_ranking(self, word_lists, allowed: set[int], query) -> tuple[list[int], dict]:
         """Ids matching the words (or a synonym's variant) and the filters, best first."""
         words = content_words(query.text)
-        phrase = " ".join(query_words(query.text))
-        multiword = " " in phrase
+        phrase_words = query_words(query.text)
+        phrase = " ".join(phrase_words)
         index = text_index()
-        found = index.matches(indexing.service_model(), word_lists, with_body=multiword)
+        model = indexing.service_model()
+        found = index.matches(model, word_lists, with_body=False)
         matches = [m for m in found if m.object_id in allowed]
+        in_phrase = index.phrase_ids(model, phrase_words) if len(phrase_words) > 1 else set()
 
-        def bonus(title: str, body: str) -> int:
-            name = " ".join(query_words(title))
+        def bonus(match) -> int:
+            name = " ".join(query_words(match.title))
             name_words = set(name.split())
             points = 0
             if f" {phrase} " in f" {name} ":
@@ -166,11 +168,11 @@ class DatabaseSearchEngine:
                 points += 2  # every word in the name
             elif any(word in name_words for word in words):
                 points += 1  # some words in the name
-            if multiword and phrase in body.casefold():
-                points += 1  # the exact phrase elsewhere
+            if match.object_id in in_phrase:
+                points += 1  # the exact phrase anywhere
             return points
 
-        bonuses = {m.object_id: bonus(m.title, m.body) for m in matches}
+        bonuses = {m.object_id: bonus(m) for m in matches}
         if query.sort == "name":
             ordered = sorted(matches, key=lambda m: (m.title.casefold(), m.object_id))
         else:

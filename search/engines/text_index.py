@@ -35,6 +35,9 @@ class TextIndex(Protocol):
     def id_subquery(self, model, variants: list[list[str]]) -> RawSQL:
         """The same matches as SQL, for `id__in=` filters and counts inside the database."""
 
+    def phrase_ids(self, model, words: list[str]) -> set[int]:
+        """Objects containing the words side by side, in this order (the exact phrase)."""
+
 
 def _content_type_id(model) -> int:
     return ContentType.objects.get_for_model(model).id
@@ -85,6 +88,15 @@ class SQLiteFTS5Index:
             [self.match_expression(variants), _content_type_id(model)],
         )
 
+    def phrase_ids(self, model, words: list[str]) -> set[int]:
+        phrase = '"' + " ".join(words).replace('"', '""') + '"'
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.object_id {self._from_where()}",
+                ["{title body}: " + phrase, _content_type_id(model)],
+            )
+            return {int(row[0]) for row in cursor}
+
 
 class PostgresTextIndex:
     """PostgreSQL: the backend's GIN-indexed title and body vectors, ranked by ts_rank."""
@@ -125,6 +137,18 @@ class PostgresTextIndex:
             f"SELECT e.object_id::integer {from_where}", [*params, _content_type_id(model)]
         )
 
+    def phrase_ids(self, model, words: list[str]) -> set[int]:
+        config = getattr(get_search_backend(), "config", None)
+        query = "phraseto_tsquery(%s::regconfig, %s)" if config else "phraseto_tsquery(%s)"
+        params = [config] if config else []
+        sql = (
+            f"SELECT e.object_id FROM {_index_table()} e, {query} q "
+            "WHERE e.content_type_id = %s AND (e.title @@ q OR e.body @@ q)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, " ".join(words), _content_type_id(model)])
+            return {int(row[0]) for row in cursor}
+
 
 class WagtailBackendIndex:
     """Any other database: Wagtail's own search (correct, slower on large directories)."""
@@ -139,6 +163,12 @@ class WagtailBackendIndex:
 
     def id_subquery(self, model, variants: list[list[str]]):
         return [match.object_id for match in self.matches(model, variants, with_body=False)]
+
+    def phrase_ids(self, model, words: list[str]) -> set[int]:
+        from wagtail.search.query import Phrase
+
+        results = get_search_backend().search(Phrase(" ".join(words)), model.objects.only("id"))
+        return {obj.id for obj in results}
 
 
 TEXT_INDEXES = {"sqlite": SQLiteFTS5Index, "postgresql": PostgresTextIndex}
