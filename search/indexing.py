@@ -153,10 +153,6 @@ def location_points(
     ).values_list("service_id", "location__latitude", "location__longitude")
 
 
-def services_with_locations(services: QuerySet, where: Q) -> QuerySet:
-    return services.filter(id__in=ServiceAtLocation.objects.filter(where).values("service_id"))
-
-
 TERMS_CACHE_KEY = "search:browsable-terms"
 
 
@@ -192,15 +188,8 @@ def child_terms(term: TaxonomyTerm) -> list[TaxonomyTerm]:
     return list(term.children.order_by("name"))
 
 
-def term_counts(
-    service_ids: QuerySet | list[int],
-    terms: list[TaxonomyTerm],
-    only: set[int] | None = None,
-) -> dict[int, int]:
-    """How many of the given services sit in each term, sub-categories rolled up.
-
-    `service_ids` may be a superset in SQL (cheap to pass) with `only` the exact ids to count.
-    """
+def term_counts(service_ids: QuerySet | list[int], terms: list[TaxonomyTerm]) -> dict[int, int]:
+    """How many of the given services sit in each term, sub-categories rolled up."""
     if not terms:
         return {}
     expanded = expand_terms([term.id for term in terms])
@@ -215,8 +204,7 @@ def term_counts(
             .order_by()
         )
         for term_id, service_id in rows:
-            if only is None or service_id in only:
-                members[owner[term_id]].add(service_id)
+            members[owner[term_id]].add(service_id)
     return {term.id: len(members.get(term.id, ())) for term in terms}
 
 

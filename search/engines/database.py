@@ -39,12 +39,6 @@ class _Ordered:
     queryset: object = None
     distances: dict[int, float] = field(default_factory=dict)
     within: dict[int, bool] = field(default_factory=dict)
-    superset: object = None  # a SQL superset of `ids`, for counting facets
-
-    def facet_source(self) -> tuple[object, set[int] | None]:
-        if self.superset is not None:
-            return self.superset.values("id"), set(self.ids)
-        return self.id_source(), None
 
     @property
     def total(self) -> int:  # ids win: they are the ranked, filtered matches
@@ -89,7 +83,7 @@ class DatabaseSearchEngine:
             )
             facet_source = self._matching(unfiltered, variants, location, query)
         else:
-            facet_source = ordered.facet_source()
+            facet_source = ordered.id_source()
 
         suggestion = (
             spelling_suggestion(query.text) if query.text and total <= FEW_RESULTS else None
@@ -128,8 +122,8 @@ class DatabaseSearchEngine:
             subquery = text_index().id_subquery(indexing.service_model(), word_lists)
             filtered = filtered.filter(id__in=subquery)
         if location is None:
-            return filtered.values("id"), None
-        return self._ordered(query, filtered, [], location).facet_source()
+            return filtered.values("id")
+        return self._ordered(query, filtered, [], location).id_source()
 
     def _ordered(self, query, filtered, variants, location) -> _Ordered:
         if not variants and location is None:
@@ -154,7 +148,7 @@ class DatabaseSearchEngine:
         phrase = " ".join(phrase_words)
         index = text_index()
         model = indexing.service_model()
-        found = index.matches(model, word_lists, with_body=False)
+        found = index.matches(model, word_lists)
         matches = [m for m in found if m.object_id in allowed]
         in_phrase = index.phrase_ids(model, phrase_words) if len(phrase_words) > 1 else set()
 
@@ -217,16 +211,12 @@ class DatabaseSearchEngine:
         county = [i for i, coverage in wider_rows if coverage == "county"]
         national = [i for i, coverage in wider_rows if coverage == "national"]
         within = dict.fromkeys(near, True) | dict.fromkeys(county + national, False)
-        superset = indexing.services_with_locations(local, box) | wider
-        return _Ordered(
-            ids=near + county + national, distances=distances, within=within, superset=superset
-        )
+        return _Ordered(ids=near + county + national, distances=distances, within=within)
 
     # --- facets ---------------------------------------------------------------------------------
     def _facets(self, query, source) -> list[FacetCount]:
         terms = indexing.browsable_terms()
-        source_ids, only = source
-        counts = indexing.term_counts(source_ids, terms, only)
+        counts = indexing.term_counts(source, terms)
         selected = set(query.taxonomy_term_ids)
         return [
             FacetCount(term=term, count=counts.get(term.id, 0), selected=term.id in selected)

@@ -25,11 +25,10 @@ MIN_PREFIX_LENGTH = 3  # "carer" also finds "carers"; shorter words match whole
 class TextMatch:
     object_id: int
     title: str
-    body: str
 
 
 class TextIndex(Protocol):
-    def matches(self, model, variants: list[list[str]], *, with_body: bool) -> list[TextMatch]:
+    def matches(self, model, variants: list[list[str]]) -> list[TextMatch]:
         """Objects of `model` containing every word of any variant, most relevant first."""
 
     def id_subquery(self, model, variants: list[list[str]]) -> RawSQL:
@@ -71,16 +70,15 @@ class SQLiteFTS5Index:
             f"WHERE {table}_fts MATCH %s AND e.content_type_id = %s"
         )
 
-    def matches(self, model, variants: list[list[str]], *, with_body: bool) -> list[TextMatch]:
-        body = "e.body" if with_body else "''"
+    def matches(self, model, variants: list[list[str]]) -> list[TextMatch]:
         sql = (
-            f"SELECT e.object_id, e.title, {body} {self._from_where()} "
+            f"SELECT e.object_id, e.title {self._from_where()} "
             f"ORDER BY bm25({_index_table()}_fts, 0.0, 1.0, %s)"
         )
         params = [self.match_expression(variants), _content_type_id(model), TITLE_WEIGHT]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [TextMatch(int(row[0]), row[1] or "", row[2] or "") for row in cursor]
+            return [TextMatch(int(row[0]), row[1] or "") for row in cursor]
 
     def id_subquery(self, model, variants: list[list[str]]) -> RawSQL:
         return RawSQL(
@@ -120,16 +118,15 @@ class PostgresTextIndex:
         )
         return sql, [*params, self.tsquery(variants)]
 
-    def matches(self, model, variants: list[list[str]], *, with_body: bool) -> list[TextMatch]:
+    def matches(self, model, variants: list[list[str]]) -> list[TextMatch]:
         from_where, params = self._from_where(variants)
-        body = "e.body_text" if with_body else "''"
         sql = (
-            f"SELECT e.object_id, e.title_text, {body} {from_where} "
+            f"SELECT e.object_id, e.title_text {from_where} "
             "ORDER BY %s * ts_rank(e.title, q) + ts_rank(e.body, q) DESC, e.id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, _content_type_id(model), TITLE_WEIGHT])
-            return [TextMatch(int(row[0]), row[1] or "", row[2] or "") for row in cursor]
+            return [TextMatch(int(row[0]), row[1] or "") for row in cursor]
 
     def id_subquery(self, model, variants: list[list[str]]) -> RawSQL:
         from_where, params = self._from_where(variants)
@@ -153,16 +150,16 @@ class PostgresTextIndex:
 class WagtailBackendIndex:
     """Any other database: Wagtail's own search (correct, slower on large directories)."""
 
-    def matches(self, model, variants: list[list[str]], *, with_body: bool) -> list[TextMatch]:
+    def matches(self, model, variants: list[list[str]]) -> list[TextMatch]:
         from wagtail.search.query import Or, PlainText
 
         queries = [PlainText(" ".join(words), operator="and") for words in variants]
         query = queries[0] if len(queries) == 1 else Or(queries)
         results = get_search_backend().search(query, model.objects.only("id", "title"))
-        return [TextMatch(obj.id, obj.title, "") for obj in results]
+        return [TextMatch(obj.id, obj.title) for obj in results]
 
     def id_subquery(self, model, variants: list[list[str]]):
-        return [match.object_id for match in self.matches(model, variants, with_body=False)]
+        return [match.object_id for match in self.matches(model, variants)]
 
     def phrase_ids(self, model, words: list[str]) -> set[int]:
         from wagtail.search.query import Phrase

@@ -42,7 +42,7 @@ def raw_fts_ms(words: str) -> list[float]:
     word_list = [words.split()]
 
     def run():
-        return index.matches(ServicePage, word_list, with_body=False)
+        return index.matches(ServicePage, word_list)
 
     return time_calls(run, repeat=REPEAT)
 
