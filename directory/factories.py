@@ -44,7 +44,44 @@ class TaxonomyTermFactory(factory.django.DjangoModelFactory):
     description = factory.LazyAttribute(lambda o: f"Services about {o.name.lower()}.")
 
 
-class OrganisationPageFactory(wagtail_factories.PageFactory):
+class PublishedPageFactory(wagtail_factories.PageFactory):
+    """A page added, then published through a revision as an editor would: everything that
+    listens for publishing (search documents, cached navigation) sees it. `live=False`
+    leaves a draft."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create_instance(cls, model_class, parent, kwargs):
+        instance = super()._create_instance(model_class, parent, kwargs)
+        if instance.live:
+            instance.save_revision().publish()
+            instance.refresh_from_db()
+        return instance
+
+
+def republish(service_id: int) -> None:
+    """Publish a live service again, as an editor saving a change to its inline rows would."""
+    service = ServicePage.objects.get(pk=service_id)
+    if service.live:
+        service.save_revision().publish()
+
+
+class ServiceChildFactory(factory.django.DjangoModelFactory):
+    """A row edited inline on a service page: the service is published again afterwards."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        instance = super()._create(model_class, *args, **kwargs)
+        republish(instance.service_id)
+        return instance
+
+
+class OrganisationPageFactory(PublishedPageFactory):
     class Meta:
         model = OrganisationPage
 
@@ -53,7 +90,7 @@ class OrganisationPageFactory(wagtail_factories.PageFactory):
     parent = factory.LazyFunction(directory_index)
 
 
-class ServicePageFactory(wagtail_factories.PageFactory):
+class ServicePageFactory(PublishedPageFactory):
     """A live, active, free service for all ages with no locations unless given."""
 
     class Meta:
@@ -85,7 +122,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
     longitude = 0.7136
 
 
-class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
+class ServiceAtLocationFactory(ServiceChildFactory):
     class Meta:
         model = ServiceAtLocation
 
@@ -93,7 +130,7 @@ class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
     location = factory.SubFactory(LocationFactory)
 
 
-class RegularScheduleFactory(factory.django.DjangoModelFactory):
+class RegularScheduleFactory(ServiceChildFactory):
     class Meta:
         model = RegularSchedule
 

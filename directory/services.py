@@ -43,6 +43,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from .signals import services_bulk_published
 
 LOCAL_CATEGORIES = "Local categories"
 
@@ -524,6 +525,10 @@ def pages_bulk_publish(
             # The pages in hand hold their many-to-many values in memory: indexing them
             # costs no queries, where fetching them again would cost several per page.
             search_index_add(model=model, objects=pages)
+    services_bulk_published.send(
+        sender=ServicePage,
+        service_ids=[page.pk for page in created if isinstance(page, ServicePage)],
+    )
     return created
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from directory.models import (
+    Location,
     OrganisationPage,
     RegularSchedule,
     ScheduleException,
@@ -23,10 +25,44 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.selectors import services_published
+from directory.signals import services_bulk_published
 
-TERM_MODELS = (Taxonomy, TaxonomyTerm)  # changes to these reset the cached categories
 SEARCHABLE_STATUSES = ("active", "temporarily closed")
-WIDER_COVERAGE = ("county", "national")
+
+
+# Re-exported for search.signals: the directory's own signals and the models whose changes
+# reach a search document.
+BULK_PUBLISHED = services_bulk_published
+SERVICE_MODEL = ServicePage
+ORGANISATION_MODEL = OrganisationPage
+LOCATION_MODEL = Location
+TERM_MODEL = TaxonomyTerm
+VOCABULARY_MODEL = Taxonomy
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """Everything a search document holds about one findable service, read in bulk."""
+
+    id: int
+    title: str
+    url: str
+    organisation: str
+    summary: str
+    status: str
+    status_label: str
+    categories: tuple[str, ...]
+    assured_date: datetime.date | None
+    coverage: str
+    minimum_age: int | None
+    maximum_age: int | None
+    is_free: bool
+    attending_in_person: bool
+    attending_online: bool
+    attending_phone: bool
+    open_days: int
+    term_ids: frozenset[int]  # its terms and every term above them
+    points: tuple[tuple[float, float], ...]
 
 
 def service_model() -> type[ServicePage]:
@@ -37,28 +73,6 @@ def service_model() -> type[ServicePage]:
 def searchable_services() -> QuerySet[ServicePage]:
     """What the public may find: published (as the API defines it) and still running."""
     return services_published().filter(status__in=SEARCHABLE_STATUSES).order_by()
-
-
-def services_for_display(ids: Iterable[int]) -> dict[int, ServicePage]:
-    """Full service objects for a page of results, with what result cards show, by id."""
-    # Only what the result card shows: the long texts stay in the database.
-    services = (
-        ServicePage.objects.filter(id__in=list(ids))
-        .defer("description", "eligibility_description", "referral_description", "fees")
-        .defer("accreditations", "extra_information", "alert")
-        .prefetch_related("taxonomy_terms")
-    )
-    parents = {}
-    result = {}
-    for service in services:
-        result[service.id] = service
-        parents[service.path[: -ServicePage.steplen]] = None
-    organisations = OrganisationPage.objects.filter(path__in=list(parents))
-    by_path = {organisation.path: organisation for organisation in organisations}
-    for service in result.values():
-        # Result cards name the organisation; one query for all of them, not one per card.
-        service.organisation_for_display = by_path.get(service.path[: -ServicePage.steplen])
-    return result
 
 
 def expand_terms(term_ids: Iterable[int]) -> dict[int, set[int]]:
@@ -78,37 +92,9 @@ def expand_terms(term_ids: Iterable[int]) -> dict[int, set[int]]:
     return expanded
 
 
-def filter_by_terms(queryset: QuerySet, term_ids: Iterable[int]) -> QuerySet:
-    """Services in any of the chosen categories (or their sub-categories)."""
-    all_ids = set().union(*expand_terms(term_ids).values()) if term_ids else set()
-    if not all_ids:
-        return queryset
-    through = ServicePage.taxonomy_terms.through
-    matching = through.objects.filter(taxonomyterm_id__in=all_ids).values("servicepage_id")
-    return queryset.filter(id__in=matching)
-
-
-def filter_by_age(queryset: QuerySet, age: int) -> QuerySet:
-    return queryset.filter(
-        Q(minimum_age__isnull=True) | Q(minimum_age__lte=age),
-        Q(maximum_age__isnull=True) | Q(maximum_age__gte=age),
-    )
-
-
-def filter_by_attending(queryset: QuerySet, attending: Iterable[str]) -> QuerySet:
-    condition = Q()
-    for kind in attending:
-        condition |= Q(**{f"attending_{kind}": True})
-    return queryset.filter(condition) if condition else queryset
-
-
-def filter_open_on_day(queryset: QuerySet, weekday: int) -> QuerySet:
-    open_that_day = RegularSchedule.objects.filter(weekday=weekday).values("service_id")
-    return queryset.filter(id__in=open_that_day)
-
-
-def filter_open_at(queryset: QuerySet, when: datetime.datetime) -> QuerySet:
-    """Open at a moment: a weekly session covers it and no closure or bank holiday stops it."""
+def services_open_at(when: datetime.datetime) -> QuerySet:
+    """Ids of services open at a moment: a weekly session covers it and no closure or bank
+    holiday stops it (as SQL, for `id__in=`)."""
     from directory.bank_holidays import is_bank_holiday
 
     local_time = when.timetz().replace(tzinfo=None)
@@ -118,39 +104,10 @@ def filter_open_at(queryset: QuerySet, when: datetime.datetime) -> QuerySet:
     closed_today = ScheduleException.objects.filter(date=when.date(), closed=True).values(
         "service_id"
     )
-    queryset = queryset.filter(id__in=sessions).exclude(id__in=closed_today)
+    services = ServicePage.objects.filter(id__in=sessions).exclude(id__in=closed_today)
     if is_bank_holiday(when.date()):
-        queryset = queryset.exclude(closed_on_bank_holidays=True)
-    return queryset
-
-
-# SQLite refuses statements with more than 32,766 parameters: long id lists go in chunks.
-ID_CHUNK = 10_000
-
-
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), ID_CHUNK):
-        yield ids[start : start + ID_CHUNK]
-
-
-def in_box(box: tuple[float, float, float, float]) -> Q:
-    """Service locations inside a bounding box (an indexed pre-filter before exact distance)."""
-    min_lat, max_lat, min_lon, max_lon = box
-    return Q(
-        location__latitude__gte=min_lat,
-        location__latitude__lte=max_lat,
-        location__longitude__gte=min_lon,
-        location__longitude__lte=max_lon,
-    )
-
-
-def location_points(
-    services: QuerySet, where: Q | None = None
-) -> Iterable[tuple[int, float, float]]:
-    """(service id, latitude, longitude) for the locations of the given services."""
-    return ServiceAtLocation.objects.filter(
-        where or Q(), service__in=services.values("id"), location__latitude__isnull=False
-    ).values_list("service_id", "location__latitude", "location__longitude")
+        services = services.exclude(closed_on_bank_holidays=True)
+    return services.values("id")
 
 
 TERMS_CACHE_KEY = "search:browsable-terms"
@@ -188,27 +145,137 @@ def child_terms(term: TaxonomyTerm) -> list[TaxonomyTerm]:
     return list(term.children.order_by("name"))
 
 
-def term_counts(service_ids: QuerySet | list[int], terms: list[TaxonomyTerm]) -> dict[int, int]:
-    """How many of the given services sit in each term, sub-categories rolled up."""
-    if not terms:
-        return {}
-    expanded = expand_terms([term.id for term in terms])
-    owner = {child: top for top, children in expanded.items() for child in children}
-    through = ServicePage.taxonomy_terms.through
-    sources = [service_ids] if isinstance(service_ids, QuerySet) else _chunks(list(service_ids))
-    members: dict[int, set[int]] = defaultdict(set)
-    for source in sources:
-        rows = (
-            through.objects.filter(servicepage_id__in=source, taxonomyterm_id__in=owner)
-            .values_list("taxonomyterm_id", "servicepage_id")
-            .order_by()
-        )
-        for term_id, service_id in rows:
-            members[owner[term_id]].add(service_id)
-    return {term.id: len(members.get(term.id, ())) for term in terms}
-
-
 def vocabulary_sources() -> Iterable[str]:
     """Text the spelling suggester learns words from: service names and category names."""
     yield from searchable_services().values_list("title", flat=True)
     yield from TaxonomyTerm.objects.values_list("name", flat=True)
+
+
+# --- Facts for search documents ---------------------------------------------------------------
+
+
+def service_facts(service_ids: Iterable[int] | None = None) -> Iterator[ServiceFacts]:
+    """The facts of each findable service among `service_ids` (all of them when None), read
+    with a fixed number of queries per chunk. Services that may not be found are left out."""
+    if service_ids is None:
+        ids = list(searchable_services().order_by("id").values_list("id", flat=True))
+    else:
+        ids = sorted(set(service_ids))
+    labels = dict(ServicePage.STATUSES)
+    parents = dict(TaxonomyTerm.objects.values_list("id", "parent_id"))
+    names = dict(TaxonomyTerm.objects.values_list("id", "name"))
+    for chunk in _chunks_of(ids, 500):
+        services = list(
+            searchable_services()
+            .filter(id__in=chunk)
+            .only(
+                "id",
+                "path",
+                "url_path",
+                "title",
+                "summary",
+                "status",
+                "assured_date",
+                "coverage",
+                "minimum_age",
+                "maximum_age",
+                "is_free",
+                "attending_in_person",
+                "attending_online",
+                "attending_phone",
+                "locale_id",
+            )
+            .order_by("id")
+        )
+        if not services:
+            continue
+        found = [service.id for service in services]
+        organisations = dict(
+            OrganisationPage.objects.filter(
+                path__in={service.path[: -ServicePage.steplen] for service in services}
+            ).values_list("path", "title")
+        )
+        own_terms: dict[int, list[int]] = defaultdict(list)
+        through = ServicePage.taxonomy_terms.through
+        for service_id, term_id in (
+            through.objects.filter(servicepage_id__in=found)
+            .order_by("id")
+            .values_list("servicepage_id", "taxonomyterm_id")
+        ):
+            own_terms[service_id].append(term_id)
+        open_days: dict[int, int] = defaultdict(int)
+        for service_id, weekday in (
+            RegularSchedule.objects.filter(service_id__in=found)
+            .values_list("service_id", "weekday")
+            .distinct()
+        ):
+            open_days[service_id] |= 1 << weekday
+        points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+        for service_id, lat, lon in (
+            ServiceAtLocation.objects.filter(service_id__in=found, location__latitude__isnull=False)
+            .order_by("service_id", "sort_order", "id")
+            .values_list("service_id", "location__latitude", "location__longitude")
+        ):
+            if lat is not None and lon is not None and (lat, lon) not in points[service_id]:
+                points[service_id].append((lat, lon))
+        for service in services:
+            terms = own_terms.get(service.id, [])
+            yield ServiceFacts(
+                id=service.id,
+                title=service.title,
+                url=service.get_url() or "",
+                organisation=organisations.get(service.path[: -ServicePage.steplen], ""),
+                summary=service.summary,
+                status=service.status,
+                status_label="" if service.status == "active" else labels[service.status],
+                categories=tuple(names[term_id] for term_id in terms),
+                assured_date=service.assured_date,
+                coverage=service.coverage,
+                minimum_age=service.minimum_age,
+                maximum_age=service.maximum_age,
+                is_free=service.is_free,
+                attending_in_person=service.attending_in_person,
+                attending_online=service.attending_online,
+                attending_phone=service.attending_phone,
+                open_days=open_days.get(service.id, 0),
+                term_ids=frozenset(_with_ancestors(terms, parents)),
+                points=tuple(points.get(service.id, ())),
+            )
+
+
+def _with_ancestors(term_ids: Iterable[int], parents: dict[int, int | None]) -> set[int]:
+    found: set[int] = set()
+    for term_id in term_ids:
+        while term_id is not None and term_id not in found:
+            found.add(term_id)
+            term_id = parents.get(term_id)
+    return found
+
+
+def _chunks_of(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def services_under(path: str) -> list[int]:
+    """Every service at or below a page (by its tree path), live or not."""
+    return list(ServicePage.objects.filter(path__startswith=path).values_list("id", flat=True))
+
+
+def services_with_terms(term_ids: Iterable[int]) -> list[int]:
+    """Services filed under any of these terms or a term below them."""
+    expanded = set().union(*expand_terms(list(term_ids)).values()) if term_ids else set()
+    through = ServicePage.taxonomy_terms.through
+    return list(
+        through.objects.filter(taxonomyterm_id__in=expanded)
+        .values_list("servicepage_id", flat=True)
+        .distinct()
+    )
+
+
+def services_at_location(location_id: int) -> list[int]:
+    return list(
+        ServiceAtLocation.objects.filter(location_id=location_id)
+        .values_list("service_id", flat=True)
+        .distinct()
+    )

@@ -53,3 +53,78 @@ class Synonym(index.Indexed, models.Model):
     @property
     def term_list(self) -> list[str]:
         return [term.strip().lower() for term in self.terms.split(",") if term.strip()]
+
+
+class SearchDocument(models.Model):
+    """One findable service as the database engine sees it: the facts it filters and ranks on
+    and what a result card shows, in one narrow row (ADR 0006).
+
+    Derived data: built from the live, public service by `search.documents` whenever a page
+    is published, withdrawn, moved or restricted, and rebuilt whole by `search_reindex`. A
+    service that may not be found (a draft, unpublished, inactive) has no row.
+    """
+
+    service = models.OneToOneField(
+        "directory.ServicePage", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # What the result card shows.
+    title = models.CharField(max_length=255)
+    url = models.CharField(max_length=500)
+    organisation = models.CharField(max_length=255, blank=True)
+    summary = models.TextField(blank=True)
+    status = models.CharField(max_length=20)
+    status_label = models.CharField(max_length=40, blank=True, help_text="Empty when active.")
+    categories = models.JSONField(default=list, help_text="The service's category names.")
+    assured_date = models.DateField(null=True, blank=True)
+    # What searches filter and sort on.
+    sort_title = models.CharField(max_length=255, db_index=True)
+    coverage = models.CharField(max_length=20, db_index=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_free = models.BooleanField(default=False)
+    attending_in_person = models.BooleanField(default=False)
+    attending_online = models.BooleanField(default=False)
+    attending_phone = models.BooleanField(default=False)
+    open_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Bit n is set when the service opens on weekday n (0 = Monday)."
+    )
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_title", "service_id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchDocumentTerm(models.Model):
+    """A category of a findable service, with every category above it (so choosing a parent
+    finds its children's services, and facet counts roll up, with no tree walk at search time).
+    """
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="terms")
+    term = models.ForeignKey(
+        "directory.TaxonomyTerm", on_delete=models.CASCADE, related_name="+", db_constraint=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "document"], name="unique_document_term"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.term_id}"
+
+
+class SearchDocumentPoint(models.Model):
+    """Where a findable service runs: one point per location with known coordinates."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="points")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["latitude", "longitude"], name="search_point_lat_lon")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.latitude}, {self.longitude}"

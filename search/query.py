@@ -6,11 +6,12 @@ render the `SearchResults`; they never know which engine answered.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
-    from directory.models import ServicePage, TaxonomyTerm
+    from directory.models import TaxonomyTerm
 
 Sort = Literal["relevance", "distance", "name"]
 Attending = Literal["in_person", "online", "phone"]
@@ -46,9 +47,28 @@ class InterpretedLocation:
     is_district_fallback: bool = False
 
 
+@dataclass(frozen=True)
+class ServiceCard:
+    """What a result shows about a service, as the engine stored it (no page is loaded)."""
+
+    id: int
+    title: str
+    url: str
+    organisation: str = ""
+    summary: str = ""
+    status: str = "active"
+    status_label: str = ""  # "Temporarily closed"; empty when active
+    categories: tuple[str, ...] = ()
+    assured_date: datetime.date | None = None
+
+    @property
+    def pk(self) -> int:  # templates that take a service (the shortlist button) use .pk
+        return self.id
+
+
 @dataclass
 class SearchHit:
-    service: ServicePage
+    card: ServiceCard
     score: float = 0.0
     distance_miles: float | None = None  # to the nearest location, for postcode searches
     within_distance: bool = True  # False for county-wide/national services listed after

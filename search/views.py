@@ -50,6 +50,7 @@ def directory_search(request: HttpRequest, *, index_page) -> HttpResponse:
     context = {
         "page": index_page,
         "self": index_page,
+        "index_url": index_page.get_url(request),
         "form": form,
         "results": results,
         "categories": categories,
@@ -75,6 +76,7 @@ def category_browse(request: HttpRequest, *, index_page, slug: str) -> HttpRespo
         "directory/category_page.html",
         {
             "page": index_page,
+            "index_url": index_page.get_url(request),
             "term": term,
             "children": indexing.child_terms(term),
             "results": results,

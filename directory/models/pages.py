@@ -31,6 +31,11 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "directory index page"
 
+    def serve(self, request, *args, **kwargs):
+        # Links to the shortlist on these pages need this page: no need to look it up again.
+        request._directory_index_page = self
+        return super().serve(request, *args, **kwargs)
+
     # Search and browse live in the search app (ADR 0005); imported when a request needs them.
     @path("")
     def search(self, request):

@@ -49,12 +49,13 @@ def _home_page(request) -> Page | None:
 NAVIGATION_CACHE_KEY = "portal:navigation:{site_id}"
 
 
-def _navigation_items(request, home: Page) -> list[dict]:
-    """The menu for a site, cached until a page is published, unpublished, moved or deleted."""
+def _page_furniture(request, home: Page) -> dict[str, list[dict]]:
+    """A site's menu and footer links, cached until a page is published, unpublished, moved
+    or deleted (portal.signals): every page shows them, and they rarely change."""
     key = NAVIGATION_CACHE_KEY.format(site_id=home.pk)
-    items = cache.get(key)
-    if items is None:
-        items = [
+    furniture = cache.get(key)
+    if furniture is None:
+        menu = [
             {
                 "href": child.get_url(request),
                 "text": child.title,
@@ -62,8 +63,18 @@ def _navigation_items(request, home: Page) -> list[dict]:
             }
             for child in home.get_children().live().in_menu().public().specific()
         ]
-        cache.set(key, items, 3600)
-    return items
+        pages = {
+            page.slug: page
+            for page in home.get_children().live().filter(slug__in=FOOTER_PAGE_SLUGS)
+        }
+        footer = [
+            {"href": pages[slug].get_url(request), "text": pages[slug].title}
+            for slug in FOOTER_PAGE_SLUGS
+            if slug in pages
+        ]
+        furniture = {"menu": menu, "footer": footer}
+        cache.set(key, furniture, 3600)
+    return furniture
 
 
 @register.simple_tag(takes_context=True)
@@ -76,7 +87,7 @@ def main_navigation(context) -> list[dict]:
     current_path = request.path if request is not None else ""
     return [
         {**item, "current": bool(item["href"]) and current_path.startswith(item["href"])}
-        for item in _navigation_items(request, home)
+        for item in _page_furniture(request, home)["menu"]
     ]
 
 
@@ -87,12 +98,7 @@ def footer_links(context) -> list[dict]:
     home = _home_page(request)
     if home is None:
         return []
-    pages = {p.slug: p for p in home.get_children().live().filter(slug__in=FOOTER_PAGE_SLUGS)}
-    return [
-        {"href": pages[slug].get_url(request), "text": pages[slug].title}
-        for slug in FOOTER_PAGE_SLUGS
-        if slug in pages
-    ]
+    return _page_furniture(request, home)["footer"]
 
 
 @register.filter

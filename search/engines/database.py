@@ -1,90 +1,91 @@
 """The embedded engine: Wagtail's database search index (SQLite FTS5, PostgreSQL full text)
-for words, and SQL for filters, facets and distance.
+for words, and the search documents (ADR 0006) for filters, facets, distance and result cards.
 
-Ranking is deterministic on both databases: the index's relevance orders the text matches,
-and a stable sort adds bonuses so a match in the service's name beats one in its description
-and the exact phrase beats scattered words (ADR 0005).
+Ranking is deterministic on both databases: ranking points put a match in the service's name
+above one in its description and the exact phrase above scattered words (ADR 0005); the
+index's relevance orders the rest.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from .. import indexing
+from ..models import SearchDocument, SearchDocumentPoint, SearchDocumentTerm
 from ..postcodes import bounding_box, geocode, haversine_miles
 from ..query import (
     DEFAULT_DISTANCE_MILES,
     FacetCount,
     SearchHit,
     SearchResults,
+    ServiceCard,
     ServiceQuery,
 )
 from ..text import content_words, expand_synonyms, query_words, spelling_suggestion, synonym_groups
-from .text_index import text_index
+from .text_index import Ranking, text_index
 
 FEW_RESULTS = 3
+WIDER_COVERAGE = ("county", "national")
+# SQLite refuses statements with more than 32,766 parameters: long id lists go in chunks.
+ID_CHUNK = 10_000
 
 
 @dataclass
-class _Ordered:
-    """The results in order: a list of ids, or (with no words and no postcode) a queryset.
+class _Candidates:
+    """Matching services before the category filter (facets count these), in order.
 
-    With words but no postcode it has both: the ranked ids, and a queryset of the same
-    services for counting facets inside the database.
+    `ids` is the ordered list when words or a postcode decide the order; otherwise the order
+    is by name and stays in SQL (`queryset`), so a browse page never loads every id.
     """
 
     ids: list[int] | None = None
-    queryset: object = None
+    queryset: QuerySet | None = None
     distances: dict[int, float] = field(default_factory=dict)
     within: dict[int, bool] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:  # ids win: they are the ranked, filtered matches
-        return len(self.ids) if self.ids is not None else self.queryset.count()
-
-    def page(self, start: int, stop: int) -> list[int]:
-        if self.ids is not None:
-            return self.ids[start:stop]
-        return list(self.queryset.values_list("id", flat=True)[start:stop])
-
-    def id_source(self):
-        return self.queryset.values("id") if self.queryset is not None else self.ids
 
 
 class DatabaseSearchEngine:
     # --- the protocol ---------------------------------------------------------------------------
     def search(self, query: ServiceQuery) -> SearchResults:
         location = geocode(query.postcode) if query.postcode else None
-        filtered = self._apply_filters(indexing.searchable_services(), query)
         variants = expand_synonyms(query.text, synonym_groups()) if query_words(query.text) else []
+        base = self._filtered(query)
+        candidates = self._candidates(query, base, variants, location)
+        in_terms = self._term_filter(query)
 
-        ordered = self._ordered(query, filtered, variants, location)
-        total = ordered.total
         start = (query.page - 1) * query.per_page
-        page_ids = ordered.page(start, start + query.per_page)
-        services = indexing.services_for_display(page_ids)
+        stop = start + query.per_page
+        if candidates.ids is None:
+            chosen = candidates.queryset
+            if in_terms is not None:
+                chosen = chosen.filter(service_id__in=in_terms)
+            total = chosen.count()
+            page_ids = list(chosen.values_list("service_id", flat=True)[start:stop])
+            facets = self._facets(query, candidates.queryset.values("service_id"))
+        else:
+            facets = self._facets(query, candidates.ids)
+            ids = candidates.ids
+            if in_terms is not None:
+                allowed = set(in_terms.values_list("document_id", flat=True))
+                ids = [service_id for service_id in ids if service_id in allowed]
+            total = len(ids)
+            page_ids = ids[start:stop]
+
+        cards = self._cards(page_ids)
         hits = [
             SearchHit(
-                service=services[service_id],
+                card=cards[service_id],
                 score=float(total - position),
-                distance_miles=ordered.distances.get(service_id),
-                within_distance=ordered.within.get(service_id, True),
+                distance_miles=candidates.distances.get(service_id),
+                within_distance=candidates.within.get(service_id, True),
             )
             for position, service_id in enumerate(page_ids, start=start)
-            if service_id in services
+            if service_id in cards
         ]
-
-        if query.taxonomy_term_ids:
-            # Counts leave the category choice out, so people can see what adding one gives.
-            unfiltered = self._apply_filters(
-                indexing.searchable_services(), query, with_terms=False
-            )
-            facet_source = self._matching(unfiltered, variants, location, query)
-        else:
-            facet_source = ordered.id_source()
-
         suggestion = (
             spelling_suggestion(query.text) if query.text and total <= FEW_RESULTS else None
         )
@@ -92,133 +93,194 @@ class DatabaseSearchEngine:
             hits=hits,
             total=total,
             query=query,
-            facets=self._facets(query, facet_source),
+            facets=facets,
             location=location,
             suggestion=suggestion,
             expanded_terms=tuple(variants[1:]),
         )
 
     # --- filters --------------------------------------------------------------------------------
-    def _apply_filters(self, queryset, query: ServiceQuery, *, with_terms: bool = True):
-        if with_terms and query.taxonomy_term_ids:
-            queryset = indexing.filter_by_terms(queryset, query.taxonomy_term_ids)
+    def _filtered(self, query: ServiceQuery) -> QuerySet[SearchDocument]:
+        """Findable services passing every filter but the categories (facets leave those out,
+        so people can see what choosing one more would give)."""
+        documents = SearchDocument.objects.order_by()
         if query.age is not None:
-            queryset = indexing.filter_by_age(queryset, query.age)
+            documents = documents.filter(
+                Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age),
+                Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.age),
+            )
         if query.free_only:
-            queryset = queryset.filter(is_free=True)
+            documents = documents.filter(is_free=True)
         if query.attending:
-            queryset = indexing.filter_by_attending(queryset, query.attending)
+            either = Q()
+            for kind in query.attending:
+                either |= Q(**{f"attending_{kind}": True})
+            documents = documents.filter(either)
         if query.day is not None:
-            queryset = indexing.filter_open_on_day(queryset, query.day)
+            documents = documents.annotate(open_that_day=_open_on(query.day)).filter(
+                open_that_day__gt=0
+            )
         if query.open_now:
-            queryset = indexing.filter_open_at(queryset, timezone.localtime())
-        return queryset
+            documents = documents.filter(
+                service_id__in=indexing.services_open_at(timezone.localtime())
+            )
+        return documents
+
+    def _term_filter(self, query: ServiceQuery) -> QuerySet | None:
+        """Document-term rows for the chosen categories (their sub-categories come along: a
+        document lists every category above its own)."""
+        if not query.taxonomy_term_ids:
+            return None
+        return SearchDocumentTerm.objects.filter(term_id__in=query.taxonomy_term_ids).values(
+            "document_id"
+        )
 
     # --- order ----------------------------------------------------------------------------------
-    def _matching(self, filtered, variants, location, query):
-        """Everything that matches, unordered: for counting, kept in SQL where possible."""
-        if variants:
-            word_lists = [variant.split() for variant in variants]
-            subquery = text_index().id_subquery(indexing.service_model(), word_lists)
-            filtered = filtered.filter(id__in=subquery)
-        if location is None:
-            return filtered.values("id")
-        return self._ordered(query, filtered, [], location).id_source()
-
-    def _ordered(self, query, filtered, variants, location) -> _Ordered:
+    def _candidates(self, query, base, variants, location) -> _Candidates:
         if not variants and location is None:
-            return _Ordered(queryset=filtered.order_by("title", "id"))
-
-        ranked = bonus = None
+            return _Candidates(queryset=base.order_by("sort_title", "service_id"))
+        ranked = None
         if variants:
-            word_lists = [variant.split() for variant in variants]
-            subquery = text_index().id_subquery(indexing.service_model(), word_lists)
-            filtered = filtered.filter(id__in=subquery)
-            allowed = set(filtered.values_list("id", flat=True))
-            ranked, bonus = self._text_ranking(word_lists, allowed, query)
+            ranked = self._ranked(query, base, variants)
             if location is None:
-                # Counting stays in SQL: the same matches as a subquery, not a list of ids.
-                return _Ordered(ids=ranked, queryset=filtered)
-        return self._by_distance(query, filtered, ranked, bonus or {}, location)
+                if query.sort == "name":
+                    ranked.sort(key=lambda match: (match.title.casefold(), match.object_id))
+                return _Candidates(ids=[match.object_id for match in ranked])
+        return self._by_distance(query, base, ranked, location)
 
-    def _text_ranking(self, word_lists, allowed: set[int], query) -> tuple[list[int], dict]:
-        """Ids matching the words (or a synonym's variant) and the filters, best first."""
-        words = content_words(query.text)
-        phrase_words = query_words(query.text)
-        phrase = " ".join(phrase_words)
-        index = text_index()
-        model = indexing.service_model()
-        found = index.matches(model, word_lists)
-        matches = [m for m in found if m.object_id in allowed]
-        in_phrase = index.phrase_ids(model, phrase_words) if len(phrase_words) > 1 else set()
+    def _ranked(self, query, base, variants) -> list:
+        """Services matching the words (or a synonym's variant) and the filters, best first."""
+        ranking = Ranking(
+            phrase_words=tuple(query_words(query.text)),
+            name_words=tuple(content_words(query.text)),
+        )
+        within = base.values("service_id").query.sql_with_params()
+        return text_index().ranked(
+            indexing.service_model(), [v.split() for v in variants], ranking, within
+        )
 
-        def bonus(match) -> int:
-            name = " ".join(query_words(match.title))
-            name_words = set(name.split())
-            points = 0
-            if f" {phrase} " in f" {name} ":
-                points += 4  # the exact phrase in the name
-            if all(word in name_words for word in words):
-                points += 2  # every word in the name
-            elif any(word in name_words for word in words):
-                points += 1  # some words in the name
-            if match.object_id in in_phrase:
-                points += 1  # the exact phrase anywhere
-            return points
-
-        bonuses = {m.object_id: bonus(m) for m in matches}
-        if query.sort == "name":
-            ordered = sorted(matches, key=lambda m: (m.title.casefold(), m.object_id))
-        else:
-            ordered = sorted(matches, key=lambda m: -bonuses[m.object_id])  # stable
-        return [m.object_id for m in ordered], bonuses
-
-    def _by_distance(self, query, filtered, ranked, bonus, location) -> _Ordered:
+    def _by_distance(self, query, base, ranked, location) -> _Candidates:
         """Local services within the distance, then county-wide, then national ones."""
         radius = query.distance_miles or DEFAULT_DISTANCE_MILES
         origin = (location.latitude, location.longitude)
-        box = indexing.in_box(bounding_box(*origin, radius))
-        local = filtered.exclude(coverage__in=indexing.WIDER_COVERAGE)
-        wider = filtered.filter(coverage__in=indexing.WIDER_COVERAGE)
+        min_lat, max_lat, min_lon, max_lon = bounding_box(*origin, radius)
+        position = None
+        if ranked is not None:
+            position = {match.object_id: n for n, match in enumerate(ranked)}
+            bonus = {match.object_id: match.bonus for match in ranked}
 
+        near_points = SearchDocumentPoint.objects.filter(
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+            document__in=base.exclude(coverage__in=WIDER_COVERAGE).values("service_id"),
+        ).values_list("document_id", "latitude", "longitude")
         distances: dict[int, float] = {}
-        for service_id, lat, lon in indexing.location_points(local, box):
+        for service_id, lat, lon in near_points:
+            if position is not None and service_id not in position:
+                continue
             miles = haversine_miles(*origin, lat, lon)
             if miles <= radius and miles < distances.get(service_id, radius + 1):
                 distances[service_id] = miles
         near = list(distances)
-        wider_rows = list(wider.order_by("title", "id").values_list("id", "coverage"))
-        for service_id, lat, lon in indexing.location_points(wider):
+
+        wider = base.filter(coverage__in=WIDER_COVERAGE)
+        wider_rows = list(
+            wider.order_by("sort_title", "service_id").values_list("service_id", "coverage")
+        )
+        if position is not None:
+            wider_rows = [row for row in wider_rows if row[0] in position]
+            wider_rows.sort(key=lambda row: position[row[0]])
+        wider_points = SearchDocumentPoint.objects.filter(
+            document__in=wider.values("service_id")
+        ).values_list("document_id", "latitude", "longitude")
+        for service_id, lat, lon in wider_points:
             miles = haversine_miles(*origin, lat, lon)
             distances[service_id] = min(miles, distances.get(service_id, miles))
 
-        if ranked is not None:
-            position = {service_id: n for n, service_id in enumerate(ranked)}
-            near = [i for i in near if i in position]
-            wider_rows = [row for row in wider_rows if row[0] in position]
-            if query.sort == "name":
-                near.sort(key=lambda i: position[i])
-            elif query.sort == "distance":
-                near.sort(key=lambda i: (distances[i], position[i]))
-            else:
-                near.sort(key=lambda i: (-bonus.get(i, 0), distances[i]))
-                wider_rows.sort(key=lambda row: position[row[0]])
+        if query.sort == "name" and position is None:
+            titles = dict(base.filter(coverage="local").values_list("service_id", "sort_title"))
+            near.sort(key=lambda i: (titles[i], i))
         elif query.sort == "name":
-            titles = dict(filtered.filter(id__in=near).values_list("id", "title"))
-            near.sort(key=lambda i: (titles[i].casefold(), i))
+            near.sort(key=lambda i: position[i])
+        elif position is not None and query.sort != "distance":
+            near.sort(key=lambda i: (-bonus[i], distances[i], position[i]))
         else:
-            near.sort(key=lambda i: (distances[i], i))
+            near.sort(key=lambda i: (distances[i], position[i] if position else i))
+
         county = [i for i, coverage in wider_rows if coverage == "county"]
         national = [i for i, coverage in wider_rows if coverage == "national"]
         within = dict.fromkeys(near, True) | dict.fromkeys(county + national, False)
-        return _Ordered(ids=near + county + national, distances=distances, within=within)
+        return _Candidates(ids=near + county + national, distances=distances, within=within)
 
-    # --- facets ---------------------------------------------------------------------------------
-    def _facets(self, query, source) -> list[FacetCount]:
+    # --- facets and cards -----------------------------------------------------------------------
+    def _facets(self, query, source: QuerySet | list[int]) -> list[FacetCount]:
         terms = indexing.browsable_terms()
-        counts = indexing.term_counts(source, terms)
+        top = [term.id for term in terms]
+        counts: dict[int, int] = {}
+        if isinstance(source, QuerySet):
+            rows = (
+                SearchDocumentTerm.objects.filter(term_id__in=top, document_id__in=source)
+                .values("term_id")
+                .annotate(services=Count("document_id"))
+                .order_by()
+                .values_list("term_id", "services")
+            )
+            counts = dict(rows)
+        elif source and top:
+            counts = _term_counts(source, top)
         selected = set(query.taxonomy_term_ids)
         return [
             FacetCount(term=term, count=counts.get(term.id, 0), selected=term.id in selected)
             for term in terms
         ]
+
+    def _cards(self, ids: list[int]) -> dict[int, ServiceCard]:
+        if not ids:
+            return {}
+        return {
+            document.service_id: ServiceCard(
+                id=document.service_id,
+                title=document.title,
+                url=document.url,
+                organisation=document.organisation,
+                summary=document.summary,
+                status=document.status,
+                status_label=document.status_label,
+                categories=tuple(document.categories),
+                assured_date=document.assured_date,
+            )
+            for document in SearchDocument.objects.filter(service_id__in=ids).defer(
+                "sort_title", "indexed_at"
+            )
+        }
+
+
+def _open_on(weekday: int):
+    """Non-zero when a document's open days include `weekday` (0 = Monday)."""
+    return F("open_days").bitand(1 << weekday)
+
+
+def _id_list(ids) -> str:
+    """Integer ids written into SQL: thousands of them as parameters would cost more to
+    prepare (in Django and in the driver) than the query itself, and int() makes them safe."""
+    return ",".join(str(int(service_id)) for service_id in ids)
+
+
+def _term_counts(service_ids: list[int], term_ids: list[int]) -> dict[int, int]:
+    """How many of these services sit in each term (rolled up: documents list every term
+    above their own)."""
+    table = SearchDocumentTerm._meta.db_table
+    counts: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(service_ids), ID_CHUNK):
+            chunk = service_ids[start : start + ID_CHUNK]
+            cursor.execute(
+                f"SELECT term_id, COUNT(*) FROM {table} "
+                f"WHERE term_id IN ({_id_list(term_ids)}) AND document_id IN ({_id_list(chunk)}) "
+                "GROUP BY term_id"
+            )
+            for term_id, services in cursor.fetchall():
+                counts[term_id] = counts.get(term_id, 0) + services
+    return counts

@@ -10,7 +10,7 @@ with its indexed title, so the engine can rank and filter in one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -21,15 +21,46 @@ TITLE_WEIGHT = 3.0  # a match in the name outweighs one in the rest of the text
 MIN_PREFIX_LENGTH = 3  # "carer" also finds "carers"; shorter words match whole
 
 
-@dataclass(frozen=True)
-class TextMatch:
+class TextMatch(NamedTuple):  # a tuple: thousands are made per search
     object_id: int
     title: str
+    bonus: int = 0
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """What lifts a match above the index's own relevance (ADR 0005): the exact phrase in
+    the name (4 points), every word in the name (2) or some (1), the exact phrase anywhere (1).
+    """
+
+    phrase_words: tuple[str, ...]  # the query's words in order
+    name_words: tuple[str, ...]  # the words that count towards a name match
+
+    def python_bonus(self, title: str, in_phrase: bool) -> int:
+        """The same points worked out in Python, for indexes that cannot score them."""
+        from ..text import query_words
+
+        name = " ".join(query_words(title))
+        name_words = set(name.split())
+        points = 0
+        if self.phrase_words and f" {' '.join(self.phrase_words)} " in f" {name} ":
+            points += 4
+        if self.name_words and all(word in name_words for word in self.name_words):
+            points += 2
+        elif any(word in name_words for word in self.name_words):
+            points += 1
+        return points + (1 if in_phrase and len(self.phrase_words) > 1 else 0)
 
 
 class TextIndex(Protocol):
     def matches(self, model, variants: list[list[str]]) -> list[TextMatch]:
         """Objects of `model` containing every word of any variant, most relevant first."""
+
+    def ranked(
+        self, model, variants: list[list[str]], ranking: Ranking, within: tuple[str, list]
+    ) -> list[TextMatch]:
+        """The matches whose id is among `within` (SQL selecting ids, and its parameters),
+        best first: ranking points, then the index's relevance. Each carries its points."""
 
     def id_subquery(self, model, variants: list[list[str]]) -> RawSQL:
         """The same matches as SQL, for `id__in=` filters and counts inside the database."""
@@ -80,6 +111,39 @@ class SQLiteFTS5Index:
             cursor.execute(sql, params)
             return [TextMatch(int(row[0]), row[1] or "") for row in cursor]
 
+    def ranked(
+        self, model, variants: list[list[str]], ranking: Ranking, within: tuple[str, list]
+    ) -> list[TextMatch]:
+        fts = f"{_index_table()}_fts"
+        found_by = f"e.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+        parts, params = [], []
+        if ranking.phrase_words:
+            parts.append(f"CASE WHEN {found_by} THEN 4 ELSE 0 END")
+            params.append("{title}: " + self._exact(ranking.phrase_words))
+        if ranking.name_words:
+            parts.append(f"CASE WHEN {found_by} THEN 2 WHEN {found_by} THEN 1 ELSE 0 END")
+            words = [self._phrase(word) for word in ranking.name_words]
+            params.append("{title}: (" + " AND ".join(words) + ")")
+            params.append("{title}: (" + " OR ".join(words) + ")")
+        if len(ranking.phrase_words) > 1:
+            parts.append(f"CASE WHEN {found_by} THEN 1 ELSE 0 END")
+            params.append("{title body}: " + self._exact(ranking.phrase_words))
+        within_sql, within_params = within
+        sql = (
+            f"SELECT CAST(e.object_id AS INTEGER), e.title, {' + '.join(parts) or '0'} AS bonus "
+            f"{self._from_where()} AND CAST(e.object_id AS INTEGER) IN ({within_sql}) "
+            f"ORDER BY bonus DESC, bm25({fts}, 0.0, 1.0, %s), e.id"
+        )
+        params += [self.match_expression(variants), _content_type_id(model)]
+        params += [*within_params, TITLE_WEIGHT]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(map(TextMatch._make, cursor.fetchall()))
+
+    @staticmethod
+    def _exact(words) -> str:
+        return '"' + " ".join(words).replace('"', '""') + '"'
+
     def id_subquery(self, model, variants: list[list[str]]) -> RawSQL:
         return RawSQL(
             f"SELECT CAST(e.object_id AS INTEGER) {self._from_where()}",
@@ -128,6 +192,42 @@ class PostgresTextIndex:
             cursor.execute(sql, [*params, _content_type_id(model), TITLE_WEIGHT])
             return [TextMatch(int(row[0]), row[1] or "") for row in cursor]
 
+    def ranked(
+        self, model, variants: list[list[str]], ranking: Ranking, within: tuple[str, list]
+    ) -> list[TextMatch]:
+        config = getattr(get_search_backend(), "config", None)
+        cast = "%s::regconfig, " if config else ""
+        config_params = [config] if config else []
+        parts, params = [], []
+        if ranking.phrase_words:
+            parts.append(f"CASE WHEN e.title @@ phraseto_tsquery({cast}%s) THEN 4 ELSE 0 END")
+            params += [*config_params, " ".join(ranking.phrase_words)]
+        if ranking.name_words:
+            parts.append(
+                f"CASE WHEN e.title @@ to_tsquery({cast}%s) THEN 2 "
+                f"WHEN e.title @@ to_tsquery({cast}%s) THEN 1 ELSE 0 END"
+            )
+            lexemes = [self._lexeme(word) for word in ranking.name_words]
+            params += [*config_params, " & ".join(lexemes), *config_params, " | ".join(lexemes)]
+        if len(ranking.phrase_words) > 1:
+            parts.append(
+                f"CASE WHEN (e.title @@ phraseto_tsquery({cast}%s) "
+                f"OR e.body @@ phraseto_tsquery({cast}%s)) THEN 1 ELSE 0 END"
+            )
+            phrase = " ".join(ranking.phrase_words)
+            params += [*config_params, phrase, *config_params, phrase]
+        from_where, where_params = self._from_where(variants)
+        within_sql, within_params = within
+        sql = (
+            f"SELECT e.object_id::integer, e.title_text, {' + '.join(parts) or '0'} AS bonus "
+            f"{from_where} AND e.object_id::integer IN ({within_sql}) "
+            "ORDER BY bonus DESC, %s * ts_rank(e.title, q) + ts_rank(e.body, q) DESC, e.id"
+        )
+        params += [*where_params, _content_type_id(model), *within_params, TITLE_WEIGHT]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(map(TextMatch._make, cursor.fetchall()))
+
     def id_subquery(self, model, variants: list[list[str]]) -> RawSQL:
         from_where, params = self._from_where(variants)
         return RawSQL(
@@ -157,6 +257,24 @@ class WagtailBackendIndex:
         query = queries[0] if len(queries) == 1 else Or(queries)
         results = get_search_backend().search(query, model.objects.only("id", "title"))
         return [TextMatch(obj.id, obj.title) for obj in results]
+
+    def ranked(
+        self, model, variants: list[list[str]], ranking: Ranking, within: tuple[str, list]
+    ) -> list[TextMatch]:
+        from django.db.models.expressions import RawSQL
+
+        allowed = set(model.objects.filter(id__in=RawSQL(*within)).values_list("id", flat=True))
+        in_phrase = (
+            self.phrase_ids(model, list(ranking.phrase_words))
+            if len(ranking.phrase_words) > 1
+            else set()
+        )
+        scored = [
+            TextMatch(m.object_id, m.title, ranking.python_bonus(m.title, m.object_id in in_phrase))
+            for m in self.matches(model, variants)
+            if m.object_id in allowed
+        ]
+        return sorted(scored, key=lambda m: -m.bonus)  # stable: the backend's order within
 
     def id_subquery(self, model, variants: list[list[str]]):
         return [match.object_id for match in self.matches(model, variants)]

@@ -25,7 +25,7 @@ SOUTHEND = (51.5380, 0.7260)
 
 
 def names(results):
-    return [hit.service.title for hit in results.hits]
+    return [hit.card.title for hit in results.hits]
 
 
 def search(**kwargs):

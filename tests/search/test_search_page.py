@@ -130,7 +130,7 @@ def test_queries_for_a_results_page_do_not_grow_with_results(client):
     few, many = queries_with(5), queries_with(20)
 
     assert few == many
-    assert many <= 40
+    assert many <= 20  # 16 at the time of writing: page, site, session, one per engine step
 
 
 nasty_text = st.one_of(

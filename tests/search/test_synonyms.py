@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names(text):
-    return [hit.service.title for hit in search_services(ServiceQuery(text=text)).hits]
+    return [hit.card.title for hit in search_services(ServiceQuery(text=text)).hits]
 
 
 def test_a_new_synonym_takes_effect_at_once():
