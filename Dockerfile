@@ -51,13 +51,15 @@ COPY templates/ templates/
 COPY --from=assets /build/frontend/build/ frontend/build/
 
 # production.py refuses to start without these; the values are dummies that exist only for this
-# one command and are not kept in the image. collectstatic touches neither the database, the key
-# nor the mail server. It writes to STATIC_ROOT's default, /app/static, where WhiteNoise looks.
+# one command and are not kept in the image. collectstatic touches neither the database, the key,
+# the mail server nor the task queue. It writes to STATIC_ROOT's default, /app/static, where
+# WhiteNoise looks.
 RUN SECRET_KEY=build-only \
     ALLOWED_HOSTS=localhost \
     DATABASE_URL=postgres://build@localhost/build \
     EMAIL_HOST=build.invalid \
     DEFAULT_FROM_EMAIL=build@build.invalid \
+    TASK_BACKEND=database \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/media \
     && chown portal:portal /app/media

@@ -10,14 +10,13 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal import roles
+from portal.email import email_send
 
 from .models import ServicePage
 from .schedules import opening_times
@@ -156,7 +155,7 @@ def shortlist_email_send(
     site_name: str,
     message: str = "",
 ) -> None:
-    """Send the list as plain text. The address is never logged."""
+    """Send the list as plain text, through the task queue. The address is never logged."""
     now = timezone.now()
     items = [
         {"service": service, "url": url, "times": opening_times(service, now=now)}
@@ -171,5 +170,5 @@ def shortlist_email_send(
     subject = " ".join(render_to_string("directory/shortlist_email_subject.txt", context).split())
     # Template tags leave runs of blank lines; one blank line between blocks reads best.
     body = re.sub(r"\n{3,}", "\n\n", render_to_string("directory/shortlist_email.txt", context))
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    logger.info("Shortlist emailed with %d services", len(services))
+    email_send(to=[to], subject=subject, body=body)
+    logger.info("Shortlist email queued with %d services", len(services))

@@ -1,10 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 
+from .email import email_message_send
 from .services import user_assign_default_role
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up puts people in the Residents role; messages follow GOV.UK style."""
+    """Sign-up puts people in the Residents role; messages follow GOV.UK style; email is queued."""
 
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -21,3 +24,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user_assign_default_role(user=user)
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        # As allauth's own, but through the task queue: a failing mail server never fails
+        # sign-up, password reset or an MFA notification, and the send is retried.
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        email_message_send(message=self.render_mail(template_prefix, email, context))

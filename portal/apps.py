@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class PortalConfig(AppConfig):
@@ -8,4 +11,14 @@ class PortalConfig(AppConfig):
     name = "portal"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import scheduling, signals  # noqa: F401
+
+        if settings.TASK_BACKEND == "database":
+            # Finished tasks keep their arguments (email addresses and text): delete them.
+            scheduling.job_register(
+                name="prune-task-results",
+                command="prune_db_task_results",
+                args=("--queue-name", "*", "--min-age-days", "7", "--failed-min-age-days", "30"),
+                every=timedelta(days=1),
+                at=timedelta(hours=3),
+            )

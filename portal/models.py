@@ -89,3 +89,18 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "site settings"
+
+
+class ScheduledJobRun(models.Model):
+    """The latest period each scheduled job was queued for (portal.scheduling); one row a job.
+
+    Claiming a period is one conditional UPDATE (or the INSERT of the row), so two schedulers
+    running at once queue a job only once.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    period_start = models.DateTimeField(help_text="Start of the latest period it was queued for.")
+    enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

@@ -102,15 +102,20 @@ class SearchDocumentTerm(models.Model):
     finds its children's services, and facet counts roll up, with no tree walk at search time).
     """
 
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="terms")
+    # The unique (document, term) index serves facet counts (terms of given documents); the
+    # (term, document) one serves category filters (documents of given terms).
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="terms", db_index=False
+    )
     term = models.ForeignKey(
-        "directory.TaxonomyTerm", on_delete=models.CASCADE, related_name="+", db_constraint=True
+        "directory.TaxonomyTerm", on_delete=models.CASCADE, related_name="+", db_index=False
     )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["term", "document"], name="unique_document_term"),
+            models.UniqueConstraint(fields=["document", "term"], name="unique_document_term"),
         ]
+        indexes = [models.Index(fields=["term", "document"], name="search_term_document")]
 
     def __str__(self) -> str:
         return f"{self.document_id}: {self.term_id}"

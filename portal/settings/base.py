@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
+    # Always installed, so the queue's table and migrations exist whichever backend is chosen.
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -167,6 +170,26 @@ else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@portal.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (docs/adr/0007-task-queue.md): run at once inside the request by default
+# (dev, tests); TASK_BACKEND=database queues them in the database for `manage.py db_worker`.
+# Wagtail's own tasks (search and reference index updates) use the same backend.
+TASK_BACKEND = env("TASK_BACKEND", "immediate")
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASK_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+# A failed email is tried again after EMAIL_RETRY_DELAY seconds, then 5 times longer each time
+# (1, 5, 25, 125 minutes by default) until EMAIL_MAX_ATTEMPTS tries have failed.
+EMAIL_MAX_ATTEMPTS = int(env("EMAIL_MAX_ATTEMPTS", "5"))
+EMAIL_RETRY_DELAY = int(env("EMAIL_RETRY_DELAY", "60"))
+if EMAIL_MAX_ATTEMPTS < 1 or EMAIL_RETRY_DELAY < 1:
+    raise ImproperlyConfigured("EMAIL_MAX_ATTEMPTS and EMAIL_RETRY_DELAY must be at least 1.")
 
 # --- Wagtail ---------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "Health and wellbeing information point")

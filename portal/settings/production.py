@@ -27,6 +27,13 @@ if not env("EMAIL_HOST") or not env("DEFAULT_FROM_EMAIL"):
         "EMAIL_HOST and DEFAULT_FROM_EMAIL must be set in production: sign-up, password reset "
         "and notifications send email."
     )
+if env("TASK_BACKEND") != "database":
+    # The immediate backend sends email inside the request, with no retry, and runs Wagtail's
+    # index updates there too.
+    raise ImproperlyConfigured(
+        "TASK_BACKEND must be database in production, with `python manage.py db_worker` "
+        "running beside the web processes (docs/deployment.md)."
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))
 
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")

@@ -46,6 +46,7 @@ class _Candidates:
     queryset: QuerySet | None = None
     distances: dict[int, float] = field(default_factory=dict)
     within: dict[int, bool] = field(default_factory=dict)
+    origin: tuple[float, float] | None = None  # a postcode search's centre
 
 
 class DatabaseSearchEngine:
@@ -75,6 +76,7 @@ class DatabaseSearchEngine:
             total = len(ids)
             page_ids = ids[start:stop]
 
+        self._add_distances(candidates, page_ids)
         cards = self._cards(page_ids)
         hits = [
             SearchHit(
@@ -163,44 +165,32 @@ class DatabaseSearchEngine:
         """Local services within the distance, then county-wide, then national ones."""
         radius = query.distance_miles or DEFAULT_DISTANCE_MILES
         origin = (location.latitude, location.longitude)
-        min_lat, max_lat, min_lon, max_lon = bounding_box(*origin, radius)
-        position = None
-        if ranked is not None:
+        wider_rows = list(
+            base.filter(coverage__in=WIDER_COVERAGE)
+            .order_by("sort_title", "service_id")
+            .values_list("service_id", "coverage")
+        )
+        position = bonus = None
+        if ranked is None:
+            local = base.exclude(coverage__in=WIDER_COVERAGE).values("service_id")
+            points = _points_in_box(bounding_box(*origin, radius), within=local)
+        else:
             position = {match.object_id: n for n, match in enumerate(ranked)}
             bonus = {match.object_id: match.bonus for match in ranked}
+            wider_ids = {row[0] for row in wider_rows}
+            local_ids = [i for i in position if i not in wider_ids]
+            points = _points_in_box(bounding_box(*origin, radius), ids=local_ids)
+            wider_rows = [row for row in wider_rows if row[0] in position]
+            wider_rows.sort(key=lambda row: position[row[0]])
 
-        near_points = SearchDocumentPoint.objects.filter(
-            latitude__gte=min_lat,
-            latitude__lte=max_lat,
-            longitude__gte=min_lon,
-            longitude__lte=max_lon,
-            document__in=base.exclude(coverage__in=WIDER_COVERAGE).values("service_id"),
-        ).values_list("document_id", "latitude", "longitude")
         distances: dict[int, float] = {}
-        for service_id, lat, lon in near_points:
-            if position is not None and service_id not in position:
-                continue
+        for service_id, lat, lon in points:
             miles = haversine_miles(*origin, lat, lon)
             if miles <= radius and miles < distances.get(service_id, radius + 1):
                 distances[service_id] = miles
         near = list(distances)
-
-        wider = base.filter(coverage__in=WIDER_COVERAGE)
-        wider_rows = list(
-            wider.order_by("sort_title", "service_id").values_list("service_id", "coverage")
-        )
-        if position is not None:
-            wider_rows = [row for row in wider_rows if row[0] in position]
-            wider_rows.sort(key=lambda row: position[row[0]])
-        wider_points = SearchDocumentPoint.objects.filter(
-            document__in=wider.values("service_id")
-        ).values_list("document_id", "latitude", "longitude")
-        for service_id, lat, lon in wider_points:
-            miles = haversine_miles(*origin, lat, lon)
-            distances[service_id] = min(miles, distances.get(service_id, miles))
-
         if query.sort == "name" and position is None:
-            titles = dict(base.filter(coverage="local").values_list("service_id", "sort_title"))
+            titles = _sort_titles(near)
             near.sort(key=lambda i: (titles[i], i))
         elif query.sort == "name":
             near.sort(key=lambda i: position[i])
@@ -212,7 +202,25 @@ class DatabaseSearchEngine:
         county = [i for i, coverage in wider_rows if coverage == "county"]
         national = [i for i, coverage in wider_rows if coverage == "national"]
         within = dict.fromkeys(near, True) | dict.fromkeys(county + national, False)
-        return _Candidates(ids=near + county + national, distances=distances, within=within)
+        return _Candidates(
+            ids=near + county + national, distances=distances, within=within, origin=origin
+        )
+
+    @staticmethod
+    def _add_distances(candidates: _Candidates, page_ids: list[int]) -> None:
+        """Distances for the county-wide and national services on this page only (there may
+        be many of them, anywhere in the country)."""
+        missing = [i for i in page_ids if i not in candidates.distances]
+        if candidates.origin is None or not missing:
+            return
+        points = SearchDocumentPoint.objects.filter(document_id__in=missing).values_list(
+            "document_id", "latitude", "longitude"
+        )
+        for service_id, lat, lon in points:
+            miles = haversine_miles(*candidates.origin, lat, lon)
+            candidates.distances[service_id] = min(
+                miles, candidates.distances.get(service_id, miles)
+            )
 
     # --- facets and cards -----------------------------------------------------------------------
     def _facets(self, query, source: QuerySet | list[int]) -> list[FacetCount]:
@@ -268,6 +276,47 @@ def _id_list(ids) -> str:
     return ",".join(str(int(service_id)) for service_id in ids)
 
 
+def _points_in_box(
+    box: tuple[float, float, float, float],
+    *,
+    ids: list[int] | None = None,
+    within: QuerySet | None = None,
+) -> list[tuple[int, float, float]]:
+    """(service id, latitude, longitude) of the given services' points inside a box: an
+    indexed pre-filter before the exact distance."""
+    table = SearchDocumentPoint._meta.db_table
+    sql = (
+        f"SELECT document_id, latitude, longitude FROM {table} "
+        "WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s"
+    )
+    params: list = list(box)
+    if ids is not None:
+        if not ids:
+            return []
+        sql += f" AND document_id IN ({_id_list(ids)})"
+    elif within is not None:
+        within_sql, within_params = within.query.sql_with_params()
+        sql += f" AND document_id IN ({within_sql})"
+        params += list(within_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _sort_titles(service_ids: list[int]) -> dict[int, str]:
+    table = SearchDocument._meta.db_table
+    titles: dict[int, str] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(service_ids), ID_CHUNK):
+            chunk = service_ids[start : start + ID_CHUNK]
+            cursor.execute(
+                f"SELECT service_id, sort_title FROM {table} "
+                f"WHERE service_id IN ({_id_list(chunk)})"
+            )
+            titles.update(cursor.fetchall())
+    return titles
+
+
 def _term_counts(service_ids: list[int], term_ids: list[int]) -> dict[int, int]:
     """How many of these services sit in each term (rolled up: documents list every term
     above their own)."""
@@ -278,7 +327,8 @@ def _term_counts(service_ids: list[int], term_ids: list[int]) -> dict[int, int]:
             chunk = service_ids[start : start + ID_CHUNK]
             cursor.execute(
                 f"SELECT term_id, COUNT(*) FROM {table} "
-                f"WHERE term_id IN ({_id_list(term_ids)}) AND document_id IN ({_id_list(chunk)}) "
+                # "+term_id": look rows up by document (a covering index), not term by term.
+                f"WHERE +term_id IN ({_id_list(term_ids)}) AND document_id IN ({_id_list(chunk)}) "
                 "GROUP BY term_id"
             )
             for term_id, services in cursor.fetchall():

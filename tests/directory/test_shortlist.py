@@ -1,12 +1,15 @@
 """The shortlist ("My list"): the session-backed service functions and the pages around them."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.sessions.backends.db import SessionStore
 from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from directory import shortlist
 from directory.factories import (
@@ -19,6 +22,7 @@ from directory.factories import (
 )
 from portal import roles
 from portal.factories import UserFactory
+from tests.portal.tasks import DATABASE_TASKS, FAILING_EMAIL_BACKEND, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -455,6 +459,45 @@ def test_email_confirmation_shows_once(client, services, mailoutbox):
 
     assert "Your list has been sent" in client.get(action_url("email")).text
     assert "Your list has been sent" not in client.get(action_url("email")).text
+
+
+def test_email_page_succeeds_when_the_mail_server_fails(client, services, settings, mailoutbox):
+    settings.EMAIL_BACKEND = FAILING_EMAIL_BACKEND
+    add(client, services[0])
+
+    response = email(client, email="resident@example.com")
+
+    assert response.status_code == 302
+    assert "Your list has been sent" in client.get(response["Location"]).text
+    assert mailoutbox == []
+
+
+# The worker reopens database connections, so these tests commit; serialized_rollback brings
+# back the pages that migrations create.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_failed_list_email_is_retried_later_by_the_worker(client, services, settings, mailoutbox):
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = FAILING_EMAIL_BACKEND
+    add(client, services[0])
+
+    response = email(client, email="resident@example.com")
+
+    assert response.status_code == 302
+    assert "Your list has been sent" in client.get(response["Location"]).text
+    queued = DBTaskResult.objects.get(task_path="portal.email.email_deliver")
+    assert queued.status == "READY"
+    started = timezone.now()
+    run_worker()
+    assert mailoutbox == []
+    retry = DBTaskResult.objects.get(task_path="portal.email.email_deliver", status="READY")
+    assert retry.run_after > started + timedelta(seconds=59)
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_worker()
+
+    assert [message.to for message in mailoutbox] == [["resident@example.com"]]
+    assert "Carers’ café" in mailoutbox[0].body
 
 
 # --- The button partial -----------------------------------------------------------------------

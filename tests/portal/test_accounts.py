@@ -4,10 +4,12 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django_tasks_db.models import DBTaskResult
 
 from portal import roles
 from portal.factories import TEST_PASSWORD, UserFactory
 
+from .tasks import DATABASE_TASKS, FAILING_EMAIL_BACKEND, run_worker
 from .totp import current_code
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,37 @@ def test_sign_up_verify_email_sign_in_and_out(client):
 
     client.post("/accounts/logout/")
     assert not client.get("/").context["user"].is_authenticated
+
+
+def sign_up(client, email):
+    data = {"email": email, "password1": TEST_PASSWORD, "password2": TEST_PASSWORD}
+    return client.post("/accounts/signup/", data)
+
+
+def test_sign_up_succeeds_when_the_mail_server_fails(client, settings, caplog):
+    settings.EMAIL_BACKEND = FAILING_EMAIL_BACKEND
+
+    response = sign_up(client, "new.person@example.com")
+
+    assert response.status_code == 302
+    assert get_user_model().objects.filter(email="new.person@example.com").exists()
+    assert mail.outbox == []
+    assert "not delivered" in caplog.text
+    assert "new.person@example.com" not in caplog.text
+
+
+# The worker reopens database connections, so the test commits (see test_email.py).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_account_email_is_queued_for_the_worker(client, settings):
+    settings.TASKS = DATABASE_TASKS
+
+    assert sign_up(client, "new.person@example.com").status_code == 302
+
+    assert mail.outbox == []
+    assert DBTaskResult.objects.filter(task_path="portal.email.email_deliver").exists()
+    run_worker()
+    assert [message.to for message in mail.outbox] == [["new.person@example.com"]]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
 
 
 def test_sign_up_with_bad_input_shows_an_error_summary(client):

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://portal:secret@db.invalid:5432/portal",
     "EMAIL_HOST": "smtp.invalid",
     "DEFAULT_FROM_EMAIL": "wellbeing@council.example",
+    "TASK_BACKEND": "database",
 }
 
 
@@ -62,6 +63,8 @@ def test_check_deploy_passes_with_no_warnings():
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must list"),
         ({"DATABASE_URL": "sqlite:///db.sqlite3"}, "must be a PostgreSQL URL"),
         ({"EMAIL_HOST": None}, "EMAIL_HOST and DEFAULT_FROM_EMAIL must be set"),
+        ({"TASK_BACKEND": None}, "TASK_BACKEND must be database in production"),
+        ({"TASK_BACKEND": "immediate"}, "TASK_BACKEND must be database in production"),
     ],
 )
 def test_production_refuses_to_start_when_unsafe(overrides, message):

@@ -128,6 +128,8 @@ def test_postcode_search_lists_nearby_local_services_by_distance_then_wider_ones
     assert names(results) == ["Next door", "Two miles", "Essex-wide", "National helpline"]
     assert [hit.within_distance for hit in results.hits] == [True, True, False, False]
     assert results.hits[0].distance_miles < 0.1
+    assert 16 < results.hits[2].distance_miles < 18  # a county-wide service's own location
+    assert results.hits[3].distance_miles is None  # a helpline has no location
     assert results.location.label == "SS1 1AA"
 
 
