@@ -5,6 +5,8 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.test import RequestFactory
+from django.test.client import ClientHandler
 
 
 def time_calls(func: Callable[[], object], *, repeat: int, warmup: int = 5) -> list[float]:
@@ -17,6 +19,18 @@ def time_calls(func: Callable[[], object], *, repeat: int, warmup: int = 5) -> l
         func()
         timings.append((time.perf_counter() - start) * 1000)
     return timings
+
+
+_handler = ClientHandler()
+_requests = RequestFactory()
+
+
+def server_get(path: str, params: dict | None = None):
+    """A GET through the WSGI handler, as a server would run it: the test client's extra work
+    (copying every template context for assertions) is left out of the figures."""
+    response = _handler(_requests.get(path, params or {}).environ)
+    assert response.status_code == 200, f"{path} {params}: {response.status_code}"
+    return response
 
 
 def summarise(name: str, timings: list[float]) -> str:
