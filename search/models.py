@@ -127,6 +127,9 @@ class SearchDocumentPoint(models.Model):
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="points")
     latitude = models.FloatField()
     longitude = models.FloatField()
+    is_local = models.BooleanField(
+        default=True, help_text="The service's coverage is local (not county-wide or national)."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["latitude", "longitude"], name="search_point_lat_lon")]

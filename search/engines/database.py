@@ -171,7 +171,9 @@ class DatabaseSearchEngine:
             .values_list("service_id", "coverage")
         )
         position = bonus = None
-        if ranked is None:
+        if ranked is None and not base.query.has_filters():
+            points = _points_in_box(bounding_box(*origin, radius), local_only=True)
+        elif ranked is None:
             local = base.exclude(coverage__in=WIDER_COVERAGE).values("service_id")
             points = _points_in_box(bounding_box(*origin, radius), within=local)
         else:
@@ -281,9 +283,11 @@ def _points_in_box(
     *,
     ids: list[int] | None = None,
     within: QuerySet | None = None,
+    local_only: bool = False,
 ) -> list[tuple[int, float, float]]:
-    """(service id, latitude, longitude) of the given services' points inside a box: an
-    indexed pre-filter before the exact distance."""
+    """(service id, latitude, longitude) of the given services' points inside a box (those
+    listed, those `within` a query, or every local one): an indexed pre-filter before the
+    exact distance."""
     table = SearchDocumentPoint._meta.db_table
     sql = (
         f"SELECT document_id, latitude, longitude FROM {table} "
@@ -298,6 +302,8 @@ def _points_in_box(
         within_sql, within_params = within.query.sql_with_params()
         sql += f" AND document_id IN ({within_sql})"
         params += list(within_params)
+    if local_only:
+        sql += " AND is_local"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

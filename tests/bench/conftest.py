@@ -50,3 +50,16 @@ def report(capsys):
         print()
         for line in lines:
             print(line)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """On SQLite, benchmark a database file, as `make run` serves, not the shared-cache
+    in-memory database Django's tests use (its table locks add a third to every query)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("bench") / "db.sqlite3"
+        )
