@@ -76,6 +76,19 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
     )
     feedback_url = models.URLField(blank=True, help_text="Linked from the phase banner.")
+    safeguarding_contact_name = models.CharField(
+        max_length=120, blank=True, default="Seaborough Safeguarding Adults Team"
+    )
+    safeguarding_contact_email = models.EmailField(
+        blank=True,
+        default="safeguarding@seaborough.example",
+        help_text="Reviews that raise a safeguarding concern are escalated here.",
+    )
+    complaints_url = models.URLField(
+        blank=True,
+        default="https://www.seaborough.example/complaints",
+        help_text="Where people are told to go when their review is a complaint.",
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("council_name"), FieldPanel("service_name")], "Names"),
@@ -85,6 +98,14 @@ class SiteSettings(BaseSiteSetting):
         ),
         FieldPanel("crisis_contacts"),
         MultiFieldPanel([FieldPanel("phase"), FieldPanel("feedback_url")], "Phase banner"),
+        MultiFieldPanel(
+            [
+                FieldPanel("safeguarding_contact_name"),
+                FieldPanel("safeguarding_contact_email"),
+                FieldPanel("complaints_url"),
+            ],
+            "Reviews",
+        ),
     ]
 
     class Meta:

@@ -75,6 +75,27 @@ class OrganisationPage(Page):
     )
     charity_number = models.CharField(max_length=20, blank=True)
     company_number = models.CharField(max_length=20, blank=True)
+    # Moderation (ADR 0008): a trusted organisation's edits to low-risk field groups publish
+    # without waiting for a moderator.
+    is_trusted = models.BooleanField(
+        "trusted",
+        default=False,
+        help_text="Edits to the field groups chosen below publish without moderation.",
+    )
+    trusted_field_groups = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Which low-risk field groups publish at once (see directory.moderation).",
+    )
+    editors_group = models.OneToOneField(
+        "auth.Group",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="organisation",
+        help_text="The Wagtail group whose page permissions cover this organisation's pages.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -85,19 +106,33 @@ class OrganisationPage(Page):
         FieldPanel("logo"),
         FieldRowPanel([FieldPanel("charity_number"), FieldPanel("company_number")]),
     ]
+    settings_panels = [
+        *Page.settings_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("is_trusted", permission="directory.set_organisation_trust"),
+                FieldPanel("trusted_field_groups", permission="directory.set_organisation_trust"),
+            ],
+            "Moderation",
+        ),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["directory.DirectoryIndexPage"]
     subpage_types = ["directory.ServicePage"]
 
     class Meta:
         verbose_name = "organisation"
+        permissions = [
+            ("set_organisation_trust", "Can mark organisations as trusted"),
+            ("moderate_directory", "Can moderate listings, reviews and feedback"),
+        ]
 
     @property
     def name(self) -> str:
         return self.title
 
 
-class ServicePage(Page):
+class ServicePage(RoutablePageMixin, Page):
     """A service a resident can use. Field names follow Open Referral UK 3.0."""
 
     STATUS_ACTIVE = "active"
@@ -223,6 +258,25 @@ class ServicePage(Page):
     ]
     parent_page_types = ["directory.OrganisationPage"]
     subpage_types: list[str] = []
+
+    # What residents do about a service, beside reading its page (views in directory.views).
+    @path("review/")
+    def review(self, request):
+        from directory.views.reviews import review_submit_view
+
+        return review_submit_view(request, service=self)
+
+    @path("reviews/<int:review_id>/report/")
+    def review_report(self, request, review_id):
+        from directory.views.reviews import review_report_view
+
+        return review_report_view(request, service=self, review_id=review_id)
+
+    @path("report-a-problem/")
+    def report_problem(self, request):
+        from directory.views.feedback import feedback_submit_view
+
+        return feedback_submit_view(request, service=self)
 
     class Meta:
         verbose_name = "service"

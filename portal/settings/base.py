@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "portal.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -192,6 +192,8 @@ if EMAIL_MAX_ATTEMPTS < 1 or EMAIL_RETRY_DELAY < 1:
     raise ImproperlyConfigured("EMAIL_MAX_ATTEMPTS and EMAIL_RETRY_DELAY must be at least 1.")
 
 # --- Wagtail ---------------------------------------------------------------------------------
+# No avatars from gravatar.com: staff email addresses are not sent to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "Health and wellbeing information point")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Staff sign in through allauth so that MFA applies to the admin too.
@@ -215,6 +217,18 @@ if ELASTICSEARCH_URL:
     }
 else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# --- Directory freshness (directory/freshness.py) --------------------------------------------
+# Listings not checked for this many months leave search and the Open Referral UK API until
+# someone confirms them; unset, nothing is hidden.
+DIRECTORY_HIDE_STALE_AFTER_MONTHS = env("DIRECTORY_HIDE_STALE_AFTER_MONTHS")
+if DIRECTORY_HIDE_STALE_AFTER_MONTHS is not None:
+    if not DIRECTORY_HIDE_STALE_AFTER_MONTHS.isdigit() or int(DIRECTORY_HIDE_STALE_AFTER_MONTHS) < 1:
+        raise ImproperlyConfigured(
+            "DIRECTORY_HIDE_STALE_AFTER_MONTHS must be a whole number of months, at least 1, "
+            f"not {DIRECTORY_HIDE_STALE_AFTER_MONTHS!r}"
+        )
+    DIRECTORY_HIDE_STALE_AFTER_MONTHS = int(DIRECTORY_HIDE_STALE_AFTER_MONTHS)
 
 # --- Accounts (django-allauth) -------------------------------------------------------------
 ACCOUNT_ADAPTER = "portal.adapter.AccountAdapter"
