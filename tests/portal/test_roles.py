@@ -30,12 +30,28 @@ def test_only_administrators_manage_users_and_site_settings():
         assert holders == {roles.ADMINISTRATORS}, codename
 
 
-@pytest.mark.parametrize(
-    "codename", ["change_synonym", "change_location", "change_taxonomyterm", "add_taxonomy"]
-)
+@pytest.mark.parametrize("codename", ["change_synonym", "change_taxonomyterm", "add_taxonomy"])
 def test_editors_and_administrators_manage_directory_reference_data(codename):
     holders = set(
         Permission.objects.get(codename=codename).group_set.values_list("name", flat=True)
     )
 
     assert holders == {roles.EDITORS, roles.ADMINISTRATORS}
+
+
+@pytest.mark.parametrize("codename", ["add_location", "change_location"])
+def test_providers_may_also_keep_locations(codename):
+    # Which locations is limited to their own organisations' (tests/directory, provider access).
+    holders = set(
+        Permission.objects.get(codename=codename).group_set.values_list("name", flat=True)
+    )
+
+    assert holders == {roles.EDITORS, roles.ADMINISTRATORS, roles.PROVIDERS}
+
+
+def test_only_moderators_and_administrators_moderate_the_directory():
+    for codename in ["moderate_directory", "set_organisation_trust"]:
+        holders = set(
+            Permission.objects.get(codename=codename).group_set.values_list("name", flat=True)
+        )
+        assert holders == {roles.MODERATORS, roles.ADMINISTRATORS}, codename
