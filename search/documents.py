@@ -32,6 +32,8 @@ def _rows(facts: indexing.ServiceFacts):
         status_label=facts.status_label,
         categories=list(facts.categories),
         assured_date=facts.assured_date,
+        rating_average=facts.rating_average,
+        rating_count=facts.rating_count,
         sort_title=facts.title.casefold(),
         coverage=facts.coverage,
         minimum_age=facts.minimum_age,

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, QuerySet
 
 from directory.models import (
     Location,
     OrganisationPage,
     RegularSchedule,
+    Review,
     ScheduleException,
     ServiceAtLocation,
     ServicePage,
@@ -25,7 +26,7 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.selectors import services_published
-from directory.signals import services_bulk_published
+from directory.signals import service_ratings_changed, services_bulk_published
 
 SEARCHABLE_STATUSES = ("active", "temporarily closed")
 
@@ -33,6 +34,7 @@ SEARCHABLE_STATUSES = ("active", "temporarily closed")
 # Re-exported for search.signals: the directory's own signals and the models whose changes
 # reach a search document.
 BULK_PUBLISHED = services_bulk_published
+RATINGS_CHANGED = service_ratings_changed
 SERVICE_MODEL = ServicePage
 ORGANISATION_MODEL = OrganisationPage
 LOCATION_MODEL = Location
@@ -61,6 +63,8 @@ class ServiceFacts:
     attending_online: bool
     attending_phone: bool
     open_days: int
+    rating_average: float | None
+    rating_count: int
     term_ids: frozenset[int]  # its terms and every term above them
     points: tuple[tuple[float, float], ...]
 
@@ -210,6 +214,13 @@ def service_facts(service_ids: Iterable[int] | None = None) -> Iterator[ServiceF
             .distinct()
         ):
             open_days[service_id] |= 1 << weekday
+        ratings = {
+            row["service_id"]: row
+            for row in Review.objects.filter(service_id__in=found, status=Review.PUBLISHED)
+            .values("service_id")
+            .annotate(average=Avg("rating"), count=Count("id"))
+            .order_by()
+        }
         points: dict[int, list[tuple[float, float]]] = defaultdict(list)
         for service_id, lat, lon in (
             ServiceAtLocation.objects.filter(service_id__in=found, location__latitude__isnull=False)
@@ -238,6 +249,8 @@ def service_facts(service_ids: Iterable[int] | None = None) -> Iterator[ServiceF
                 attending_online=service.attending_online,
                 attending_phone=service.attending_phone,
                 open_days=open_days.get(service.id, 0),
+                rating_average=ratings[service.id]["average"] if service.id in ratings else None,
+                rating_count=ratings[service.id]["count"] if service.id in ratings else 0,
                 term_ids=frozenset(_with_ancestors(terms, parents)),
                 points=tuple(points.get(service.id, ())),
             )

@@ -76,6 +76,8 @@ class SearchDocument(models.Model):
     status_label = models.CharField(max_length=40, blank=True, help_text="Empty when active.")
     categories = models.JSONField(default=list, help_text="The service's category names.")
     assured_date = models.DateField(null=True, blank=True)
+    rating_average = models.FloatField(null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
     # What searches filter and sort on.
     sort_title = models.CharField(max_length=255, db_index=True)
     coverage = models.CharField(max_length=20, db_index=True)

@@ -60,10 +60,20 @@ class ServiceCard:
     status_label: str = ""  # "Temporarily closed"; empty when active
     categories: tuple[str, ...] = ()
     assured_date: datetime.date | None = None
+    rating_average: float | None = None  # of published reviews
+    rating_count: int = 0
 
     @property
     def pk(self) -> int:  # templates that take a service (the shortlist button) use .pk
         return self.id
+
+    @property
+    def rating_stars(self) -> str:
+        """Five stars, the average's worth filled (rounded to the nearest whole star)."""
+        if self.rating_average is None:
+            return ""
+        filled = min(5, max(0, int(self.rating_average + 0.5)))
+        return "★" * filled + "☆" * (5 - filled)
 
 
 @dataclass

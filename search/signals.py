@@ -63,6 +63,12 @@ def services_were_bulk_published(sender, service_ids, **kwargs):
     vocabulary_changed()
 
 
+@receiver(indexing.RATINGS_CHANGED)
+def ratings_changed(sender, service_ids, **kwargs):
+    # Result cards show each service's average rating and how many reviews it has.
+    documents_refresh(service_ids=service_ids)
+
+
 @receiver(post_save, sender=indexing.LOCATION_MODEL)
 def location_saved(sender, instance, **kwargs):
     documents_refresh(service_ids=indexing.services_at_location(instance.pk))

@@ -260,6 +260,8 @@ class DatabaseSearchEngine:
                 status_label=document.status_label,
                 categories=tuple(document.categories),
                 assured_date=document.assured_date,
+                rating_average=document.rating_average,
+                rating_count=document.rating_count,
             )
             for document in SearchDocument.objects.filter(service_id__in=ids).defer(
                 "sort_title", "indexed_at"

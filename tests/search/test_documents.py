@@ -1,6 +1,7 @@
 """Search documents stay in step with the live directory (ADR 0006): whatever an editor does,
 search shows what the site shows, and `search_reindex --check` can prove it."""
 
+import datetime
 import io
 
 import pytest
@@ -15,7 +16,9 @@ from directory.factories import (
     ServicePageFactory,
     TaxonomyTermFactory,
 )
-from directory.models import OrganisationPage, ServicePage
+from directory.models import OrganisationPage, Review, ServicePage
+from directory.signals import service_ratings_changed
+from portal.factories import UserFactory
 from search.documents import documents_ensure, documents_out_of_step
 from search.models import SearchDocument, SearchDocumentPoint
 from search.query import ServiceQuery
@@ -216,3 +219,25 @@ def test_bulk_loaded_services_are_searchable(django_db_blocker):
 
     assert SearchDocument.objects.count() == ServicePage.objects.live().count() >= 30
     assert in_step()
+
+
+def test_result_cards_show_the_average_of_published_reviews_only(client):
+    service = ServicePageFactory(title="Rated lunch club")
+    when = datetime.date(2026, 10, 1)
+    for rating, status in [(5, Review.PUBLISHED), (4, Review.PUBLISHED), (1, Review.PENDING)]:
+        Review.objects.create(
+            service_id=service.pk,
+            author=UserFactory(),
+            rating=rating,
+            text="Friendly and welcoming.",
+            experienced_on=when,
+            status=status,
+        )
+    service_ratings_changed.send(sender=Review, service_ids=[service.pk])
+
+    [hit] = search_services(ServiceQuery(text="rated")).hits
+    assert (hit.card.rating_average, hit.card.rating_count) == (4.5, 2)
+    assert hit.card.rating_stars == "★★★★★"  # 4.5 rounds up to five whole stars
+    assert in_step()
+    page = client.get("/services/", {"q": "rated"})
+    assert "4.5 out of 5 from 2 reviews" in page.text
