@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('search', '0004_search_documents'),
+        ("search", "0004_search_documents"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='searchdocument',
-            name='rating_average',
+            model_name="searchdocument",
+            name="rating_average",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='searchdocument',
-            name='rating_count',
+            model_name="searchdocument",
+            name="rating_count",
             field=models.PositiveIntegerField(default=0),
         ),
     ]
