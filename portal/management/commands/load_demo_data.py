@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from directory.demo import load_demo_directory
+from directory.demo_community import load_demo_accounts, load_demo_reviews
 from portal import demo
 from search.demo import load_demo_postcodes
 
@@ -22,7 +23,9 @@ class Command(BaseCommand):
             report.created += postcodes_created
             report.unchanged += postcodes_unchanged
             directory_created, directory_unchanged = load_demo_directory()
+            reviews_created, reviews_unchanged = load_demo_reviews()
             credentials = demo.demo_superuser(report) if settings.DEBUG else None
+            accounts = load_demo_accounts() if settings.DEBUG else []
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {report.created} created, {report.unchanged} already there."
@@ -34,6 +37,13 @@ class Command(BaseCommand):
                 "there (organisations, locations, services and child categories)."
             )
         )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo reviews: {reviews_created} created, {reviews_unchanged} already there."
+            )
+        )
+        for role, email, password in accounts:
+            self.stdout.write(f"Demo {role} (development only): email {email}, password {password}")
         if credentials:
             email, password = credentials
             self.stdout.write(
