@@ -32,6 +32,7 @@ def _rows(facts: indexing.ServiceFacts):
         status_label=facts.status_label,
         categories=list(facts.categories),
         assured_date=facts.assured_date,
+        checked_on=facts.checked_on,
         rating_average=facts.rating_average,
         rating_count=facts.rating_count,
         sort_title=facts.title.casefold(),
@@ -114,10 +115,19 @@ def documents_out_of_step() -> dict[str, list[int]]:
         )
         if not same:
             stale.append(service_id)
+    extra = documents.keys() - expected.keys()
+    cutoff = indexing.stale_cutoff()
+    if cutoff is not None:
+        # Listings that went stale since they were indexed: searches leave them out already.
+        extra = {
+            service_id
+            for service_id in extra
+            if documents[service_id].checked_on is None or documents[service_id].checked_on > cutoff
+        }
     return {
         "missing": sorted(expected.keys() - documents.keys()),
         "stale": sorted(stale),
-        "extra": sorted(documents.keys() - expected.keys()),
+        "extra": sorted(extra),
     }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Avg, Count, QuerySet
 
+from directory.freshness import hidden_cutoff, last_checked_on
 from directory.models import (
     Location,
     OrganisationPage,
@@ -63,6 +64,7 @@ class ServiceFacts:
     attending_online: bool
     attending_phone: bool
     open_days: int
+    checked_on: datetime.date | None
     rating_average: float | None
     rating_count: int
     term_ids: frozenset[int]  # its terms and every term above them
@@ -180,6 +182,7 @@ def service_facts(service_ids: Iterable[int] | None = None) -> Iterator[ServiceF
                 "summary",
                 "status",
                 "assured_date",
+                "first_published_at",
                 "coverage",
                 "minimum_age",
                 "maximum_age",
@@ -249,6 +252,7 @@ def service_facts(service_ids: Iterable[int] | None = None) -> Iterator[ServiceF
                 attending_online=service.attending_online,
                 attending_phone=service.attending_phone,
                 open_days=open_days.get(service.id, 0),
+                checked_on=last_checked_on(service),
                 rating_average=ratings[service.id]["average"] if service.id in ratings else None,
                 rating_count=ratings[service.id]["count"] if service.id in ratings else 0,
                 term_ids=frozenset(_with_ancestors(terms, parents)),
@@ -292,3 +296,10 @@ def services_at_location(location_id: int) -> list[int]:
         .values_list("service_id", flat=True)
         .distinct()
     )
+
+
+def stale_cutoff() -> datetime.date | None:
+    """Listings last checked on or before this date are hidden (DIRECTORY_HIDE_STALE_AFTER_
+    MONTHS); None when nothing is hidden. Documents carry `checked_on` to filter on, since a
+    listing goes stale without anything being published."""
+    return hidden_cutoff()

@@ -76,6 +76,9 @@ class SearchDocument(models.Model):
     status_label = models.CharField(max_length=40, blank=True, help_text="Empty when active.")
     categories = models.JSONField(default=list, help_text="The service's category names.")
     assured_date = models.DateField(null=True, blank=True)
+    checked_on = models.DateField(
+        null=True, blank=True, help_text="Last checked, or first published: the listing's age."
+    )
     rating_average = models.FloatField(null=True, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
     # What searches filter and sort on.

@@ -67,14 +67,6 @@ class ServiceCard:
     def pk(self) -> int:  # templates that take a service (the shortlist button) use .pk
         return self.id
 
-    @property
-    def rating_stars(self) -> str:
-        """Five stars, the average's worth filled (rounded to the nearest whole star)."""
-        if self.rating_average is None:
-            return ""
-        filled = min(5, max(0, int(self.rating_average + 0.5)))
-        return "★" * filled + "☆" * (5 - filled)
-
 
 @dataclass
 class SearchHit:

@@ -106,6 +106,9 @@ class DatabaseSearchEngine:
         """Findable services passing every filter but the categories (facets leave those out,
         so people can see what choosing one more would give)."""
         documents = SearchDocument.objects.order_by()
+        cutoff = indexing.stale_cutoff()
+        if cutoff is not None:
+            documents = documents.exclude(checked_on__lte=cutoff)
         if query.age is not None:
             documents = documents.filter(
                 Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age),

@@ -237,7 +237,21 @@ def test_result_cards_show_the_average_of_published_reviews_only(client):
 
     [hit] = search_services(ServiceQuery(text="rated")).hits
     assert (hit.card.rating_average, hit.card.rating_count) == (4.5, 2)
-    assert hit.card.rating_stars == "★★★★★"  # 4.5 rounds up to five whole stars
     assert in_step()
     page = client.get("/services/", {"q": "rated"})
     assert "4.5 out of 5 from 2 reviews" in page.text
+    assert "★★★★★" in page.text  # 4.5 rounds up to five whole stars
+
+
+def test_listings_that_go_stale_drop_out_of_search_when_hiding_is_on(settings):
+    today = datetime.date.today()
+    ServicePageFactory(title="Stale lunch club", assured_date=today - datetime.timedelta(days=600))
+    ServicePageFactory(title="Fresh lunch club", assured_date=today - datetime.timedelta(days=30))
+
+    assert sorted(titles(text="lunch")) == ["Fresh lunch club", "Stale lunch club"]
+
+    # Nothing is published as a listing ages: the documents stay, and searches skip them.
+    settings.DIRECTORY_HIDE_STALE_AFTER_MONTHS = 18
+    assert titles(text="lunch") == ["Fresh lunch club"]
+    assert titles() == ["Fresh lunch club"]
+    assert in_step()
