@@ -1,4 +1,4 @@
-"""Ratings and reviews by residents, pre-moderated like the NHS website's (ADR 0008)."""
+"""Ratings and reviews by residents, pre-moderated like the NHS website's (ADR 0009)."""
 
 import datetime
 
