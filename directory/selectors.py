@@ -1,10 +1,11 @@
 """Reads of the published directory, shaped for the Open Referral UK API and export.
 
 Everything here starts from `services_published()`: live, public ServicePages whose
-organisation page is live too. Wagtail keeps the live version of a page in the page tables
-and pending edits only in revisions, so nothing here reads a revision and a draft change can
-never leak. Each function loads a page of results with a fixed number of queries, however
-many results or related rows there are.
+organisation page is live too, less any listing hidden for being stale (directory.freshness).
+Wagtail keeps the live version of a page in the page tables and pending edits only in
+revisions, so nothing here reads a revision and a draft change can never leak. Each function
+loads a page of results with a fixed number of queries, however many results or related rows
+there are.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.http import HttpRequest
 from wagtail.models import Page, Site
 from wagtail.rich_text import expand_db_html
 
+from . import freshness
 from .models import (
     AccessibilityFeature,
     OrganisationPage,
@@ -60,8 +62,9 @@ class ServiceFilters:
     organisation_ids: tuple[UUID, ...] = ()
 
 
-def services_published() -> QuerySet[ServicePage]:
-    """Live, public services whose organisation is live, in a stable order (name, then id)."""
+def services_live() -> QuerySet[ServicePage]:
+    """Live, public services whose organisation is live, in a stable order (name, then id),
+    stale listings included: what the freshness reminders work through."""
     live_organisations = OrganisationPage.objects.live().values("path")
     return (
         ServicePage.objects.live()
@@ -72,6 +75,16 @@ def services_published() -> QuerySet[ServicePage]:
         .filter(organisation_path__in=live_organisations)
         .order_by("title", "uuid")
     )
+
+
+def services_published() -> QuerySet[ServicePage]:
+    """`services_live()` without listings hidden for staleness: with
+    DIRECTORY_HIDE_STALE_AFTER_MONTHS set, a listing not checked for that many months
+    (directory.freshness) leaves the API and search until someone confirms it."""
+    services = services_live()
+    if freshness.hidden_cutoff() is not None:
+        services = services.exclude(freshness.hidden_listings_filter())
+    return services
 
 
 def services_filter(*, services: QuerySet[ServicePage], filters: ServiceFilters) -> QuerySet:
