@@ -5,6 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from directory import review_urls
+
 from . import views
 
 handler400 = "portal.views.bad_request"
@@ -29,6 +31,14 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("api/oruk/", include("directory.api_urls")),
+    # Listing feedback and freshness (directory.urls_feedback, directory.urls_freshness).
+    path("providers/feedback/", include("directory.urls_feedback")),
+    # Ratings and reviews: moderation, and providers' replies (directory.review_urls).
+    path("manage/reviews/", include(review_urls.moderation_urlpatterns)),
+    path("providers/reviews/", include(review_urls.provider_urlpatterns)),
+    path("providers/", include("directory.urls_freshness")),
+    # Providers' self-service: organisations, requests, members (directory.urls_providers).
+    path("providers/", include("directory.urls_providers")),
 ]
 
 if settings.DEBUG:

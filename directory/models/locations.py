@@ -6,6 +6,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from directory.admin_forms import LocationAdminForm
+
 
 class Location(ClusterableModel):
     """A place where services are delivered. Owned by an organisation, shared by its services."""
@@ -57,6 +59,8 @@ class Location(ClusterableModel):
         MultiFieldPanel([FieldPanel("hide_address"), FieldPanel("area_description")], "Privacy"),
         InlinePanel("accessibility_features", label="Accessibility"),
     ]
+    # Providers add locations only for their own organisations (ADR 0008).
+    base_form_class = LocationAdminForm
 
     class Meta:
         ordering = ["name"]

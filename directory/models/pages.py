@@ -17,6 +17,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from directory.admin_forms import ServicePageAdminForm
+
+from .moderation import FIELD_GROUPS, FieldGroupsWidget
+
 
 class DirectoryIndexPage(RoutablePageMixin, Page):
     """The directory's root at /services/: search, browse by category, and the shortlist."""
@@ -111,7 +115,14 @@ class OrganisationPage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("is_trusted", permission="directory.set_organisation_trust"),
-                FieldPanel("trusted_field_groups", permission="directory.set_organisation_trust"),
+                FieldPanel(
+                    "trusted_field_groups",
+                    permission="directory.set_organisation_trust",
+                    widget=FieldGroupsWidget,
+                    heading="Publish without moderation",
+                    help_text="When the organisation is trusted, changes to only these publish "
+                    "at once. Any other change waits for a moderator.",
+                ),
             ],
             "Moderation",
         ),
@@ -126,6 +137,14 @@ class OrganisationPage(Page):
             ("set_organisation_trust", "Can mark organisations as trusted"),
             ("moderate_directory", "Can moderate listings, reviews and feedback"),
         ]
+
+    def clean(self):
+        super().clean()
+        groups = self.trusted_field_groups
+        if not isinstance(groups, list) or not all(
+            isinstance(group, str) and group in FIELD_GROUPS for group in groups
+        ):
+            raise ValidationError({"trusted_field_groups": "Choose from the field groups listed"})
 
     @property
     def name(self) -> str:
@@ -258,6 +277,8 @@ class ServicePage(RoutablePageMixin, Page):
     ]
     parent_page_types = ["directory.OrganisationPage"]
     subpage_types: list[str] = []
+    # Providers choose only their own organisations' locations (ADR 0008).
+    base_form_class = ServicePageAdminForm
 
     # What residents do about a service, beside reading its page (views in directory.views).
     @path("review/")

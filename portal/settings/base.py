@@ -203,6 +203,9 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+# An approved listing change publishes even when the approval was automatic on a provider's
+# behalf (ADR 0010); other workflows publish as Wagtail does.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "directory.workflows.publish_workflow_state"
 
 # Search: the database backend (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
@@ -221,14 +224,14 @@ else:
 # --- Directory freshness (directory/freshness.py) --------------------------------------------
 # Listings not checked for this many months leave search and the Open Referral UK API until
 # someone confirms them; unset, nothing is hidden.
-DIRECTORY_HIDE_STALE_AFTER_MONTHS = env("DIRECTORY_HIDE_STALE_AFTER_MONTHS")
-if DIRECTORY_HIDE_STALE_AFTER_MONTHS is not None:
-    if not DIRECTORY_HIDE_STALE_AFTER_MONTHS.isdigit() or int(DIRECTORY_HIDE_STALE_AFTER_MONTHS) < 1:
-        raise ImproperlyConfigured(
-            "DIRECTORY_HIDE_STALE_AFTER_MONTHS must be a whole number of months, at least 1, "
-            f"not {DIRECTORY_HIDE_STALE_AFTER_MONTHS!r}"
-        )
-    DIRECTORY_HIDE_STALE_AFTER_MONTHS = int(DIRECTORY_HIDE_STALE_AFTER_MONTHS)
+_hide_stale = env("DIRECTORY_HIDE_STALE_AFTER_MONTHS")
+if _hide_stale is not None and not (_hide_stale.isascii() and _hide_stale.isdigit()):
+    raise ImproperlyConfigured(
+        f"DIRECTORY_HIDE_STALE_AFTER_MONTHS must be a whole number of months, not {_hide_stale!r}"
+    )
+DIRECTORY_HIDE_STALE_AFTER_MONTHS = int(_hide_stale) if _hide_stale else None
+if DIRECTORY_HIDE_STALE_AFTER_MONTHS == 0:
+    raise ImproperlyConfigured("DIRECTORY_HIDE_STALE_AFTER_MONTHS must be at least 1")
 
 # --- Accounts (django-allauth) -------------------------------------------------------------
 ACCOUNT_ADAPTER = "portal.adapter.AccountAdapter"
