@@ -103,6 +103,13 @@ def test_resident_review_appears_only_after_a_moderator_approves_it(page: Page):
     assert_accessible(page)
     assert Review.objects.get().status == Review.PUBLISHED
 
+    # The stars reach the results list too.
+    page.goto("/services/?q=carers+cafe")
+    card = page.locator(".portal-result").filter(has_text="Seaborough Carers’ Café")
+    expect(card.get_by_text("4.0 out of 5 from 1 review")).to_be_visible()
+    expect(card.locator(".portal-stars")).to_have_text("★★★★☆")
+    assert_accessible(page)
+
 
 def test_visitor_reports_a_review_which_is_hidden_at_once(page: Page):
     service = ServicePageFactory(title="Youth club")
