@@ -233,6 +233,11 @@ DIRECTORY_HIDE_STALE_AFTER_MONTHS = int(_hide_stale) if _hide_stale else None
 if DIRECTORY_HIDE_STALE_AFTER_MONTHS == 0:
     raise ImproperlyConfigured("DIRECTORY_HIDE_STALE_AFTER_MONTHS must be at least 1")
 
+# --- Consent register (consent/) ---------------------------------------------------------------
+# NHS numbers starting 999 are the NHS's test range. Development and tests turn this on;
+# production refuses to start with it on.
+CONSENT_ALLOW_TEST_NHS_NUMBERS = env_bool("CONSENT_ALLOW_TEST_NHS_NUMBERS", False)
+
 # --- Accounts (django-allauth) -------------------------------------------------------------
 ACCOUNT_ADAPTER = "portal.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"login": "portal.forms.LoginForm", "signup": "portal.forms.SignupForm"}

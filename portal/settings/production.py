@@ -34,6 +34,12 @@ if env("TASK_BACKEND") != "database":
         "TASK_BACKEND must be database in production, with `python manage.py db_worker` "
         "running beside the web processes (docs/deployment.md)."
     )
+if env_bool("CONSENT_ALLOW_TEST_NHS_NUMBERS", False):
+    raise ImproperlyConfigured(
+        "CONSENT_ALLOW_TEST_NHS_NUMBERS must be off in production: NHS numbers starting 999 are "
+        "test numbers, never real people."
+    )
+CONSENT_ALLOW_TEST_NHS_NUMBERS = False
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))
 
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")

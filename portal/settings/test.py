@@ -17,3 +17,5 @@ LOGGING["root"]["level"] = env("LOG_LEVEL", "WARNING")  # noqa: F405
 # runserver and the test live server serve static files from the finders; WhiteNoise serves
 # collected files in production only.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+# The NHS test range (999...) is accepted outside production.
+CONSENT_ALLOW_TEST_NHS_NUMBERS = True
