@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Playwright's sync API keeps an event loop in this thread; Django's ORM calls from test code
 # (fixtures, assertions) are still synchronous and safe.
@@ -21,6 +21,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 E2E_DIR = Path(__file__).parent
+
+# Assertions wait for pages to settle. Five seconds (Playwright's default) is short on a busy
+# two-core CI machine, where sign-in with a second factor can take longer.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(config, items):
