@@ -148,8 +148,10 @@ def govuk_input(field: BoundField, css_class: str = "") -> SafeString:
 def error_summary_items(form) -> list[dict]:
     """(href, message) pairs for the error summary; form-wide errors link to the first field."""
     visible = [f for f in form if not f.is_hidden]
-    first_id = visible[0].id_for_label if visible else "main-content"
+    # Radios have no id_for_label; components/radios.html gives the first radio the auto_id.
+    first_id = (visible[0].id_for_label or visible[0].auto_id) if visible else "main-content"
     items = [{"href": f"#{first_id}", "text": e} for e in form.non_field_errors()]
     for field in visible:
-        items += [{"href": f"#{field.id_for_label}", "text": e} for e in field.errors]
+        href = f"#{field.id_for_label or field.auto_id}"
+        items += [{"href": href, "text": e} for e in field.errors]
     return items
