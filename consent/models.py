@@ -189,4 +189,5 @@ class NoticeVersion(models.Model):
         raise NoticeVersion.Immutable("Published notice versions cannot be deleted.")
 
 
-from .register_models import *  # noqa: E402,F403
+from .register_models import *  # noqa: E402,F403,I001
+from .access_models import AccessLogEntry  # noqa: E402, F401

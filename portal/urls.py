@@ -35,10 +35,14 @@ urlpatterns = [
     path("providers/feedback/", include("directory.urls_feedback")),
     # Ratings and reviews: moderation, and providers' replies (directory.review_urls).
     path("manage/reviews/", include(review_urls.moderation_urlpatterns)),
+    # Staff pages for the consent register (consent.urls_staff).
+    path("manage/consent/", include("consent.urls_staff")),
     path("providers/reviews/", include(review_urls.provider_urlpatterns)),
     path("providers/", include("directory.urls_freshness")),
     # Providers' self-service: organisations, requests, members (directory.urls_providers).
     path("providers/", include("directory.urls_providers")),
+    # The citizen "make your choice" journey (consent.urls_choose), before Wagtail's pages.
+    path("data-sharing/choose/", include("consent.urls_choose")),
 ]
 
 if settings.DEBUG:

@@ -237,6 +237,10 @@ if DIRECTORY_HIDE_STALE_AFTER_MONTHS == 0:
 # NHS numbers starting 999 are the NHS's test range. Development and tests turn this on;
 # production refuses to start with it on.
 CONSENT_ALLOW_TEST_NHS_NUMBERS = env_bool("CONSENT_ALLOW_TEST_NHS_NUMBERS", False)
+# Key for the keyed hash (HMAC-SHA256) of NHS numbers in the staff access log
+# (consent.access). The default is for development and tests only; production refuses it.
+CONSENT_ACCESS_LOG_KEY_DEFAULT = "dev-only-consent-access-log-key"
+CONSENT_ACCESS_LOG_KEY = env("CONSENT_ACCESS_LOG_KEY", CONSENT_ACCESS_LOG_KEY_DEFAULT)
 
 # --- Accounts (django-allauth) -------------------------------------------------------------
 ACCOUNT_ADAPTER = "portal.adapter.AccountAdapter"

@@ -40,6 +40,13 @@ if env_bool("CONSENT_ALLOW_TEST_NHS_NUMBERS", False):
         "test numbers, never real people."
     )
 CONSENT_ALLOW_TEST_NHS_NUMBERS = False
+if not env("CONSENT_ACCESS_LOG_KEY") or env("CONSENT_ACCESS_LOG_KEY") == (
+    CONSENT_ACCESS_LOG_KEY_DEFAULT  # noqa: F405
+):
+    raise ImproperlyConfigured(
+        "CONSENT_ACCESS_LOG_KEY must be set to a long random secret in production: it keys the "
+        "hash of NHS numbers in the staff access log (docs/permissions.md)."
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))
 
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")

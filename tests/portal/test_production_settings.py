@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "EMAIL_HOST": "smtp.invalid",
     "DEFAULT_FROM_EMAIL": "wellbeing@council.example",
     "TASK_BACKEND": "database",
+    "CONSENT_ACCESS_LOG_KEY": "a-long-random-access-log-key-0123456789-abcdefghijklmnopqrs",
 }
 
 
@@ -65,6 +66,11 @@ def test_check_deploy_passes_with_no_warnings():
         ({"EMAIL_HOST": None}, "EMAIL_HOST and DEFAULT_FROM_EMAIL must be set"),
         ({"TASK_BACKEND": None}, "TASK_BACKEND must be database in production"),
         ({"TASK_BACKEND": "immediate"}, "TASK_BACKEND must be database in production"),
+        ({"CONSENT_ACCESS_LOG_KEY": None}, "CONSENT_ACCESS_LOG_KEY must be set"),
+        (
+            {"CONSENT_ACCESS_LOG_KEY": "dev-only-consent-access-log-key"},
+            "CONSENT_ACCESS_LOG_KEY must be set",
+        ),
     ],
 )
 def test_production_refuses_to_start_when_unsafe(overrides, message):
