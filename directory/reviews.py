@@ -316,7 +316,11 @@ def review_approve(*, review: Review, moderator: AbstractBaseUser, comment: str 
     _check_moderator(moderator=moderator, author_id=review.author_id)
     now = timezone.now()
     with transaction.atomic():
-        review = Review.objects.select_for_update().select_related("service").get(pk=review.pk)
+        review = (
+            Review.objects.select_for_update(of=("self",))
+            .select_related("service")
+            .get(pk=review.pk)
+        )
         if review.status not in (Review.PENDING, Review.HELD):
             raise ReviewStateError("This review has already been decided")
         reports = _open_reports(review)
@@ -357,7 +361,11 @@ def review_reject(
     now = timezone.now()
     settings = _site_settings()
     with transaction.atomic():
-        review = Review.objects.select_for_update().select_related("service").get(pk=review.pk)
+        review = (
+            Review.objects.select_for_update(of=("self",))
+            .select_related("service")
+            .get(pk=review.pk)
+        )
         if review.status not in (Review.PENDING, Review.HELD):
             raise ReviewStateError("This review has already been decided")
         reports = _open_reports(review)
@@ -418,7 +426,11 @@ def reply_submit(*, user: AbstractBaseUser, review: Review, text: str) -> Review
     if not text or len(text) > REVIEW_MAX_CHARACTERS:
         raise ValueError(f"A reply has 1 to {REVIEW_MAX_CHARACTERS} characters")
     with transaction.atomic():
-        review = Review.objects.select_for_update().select_related("service").get(pk=review.pk)
+        review = (
+            Review.objects.select_for_update(of=("self",))
+            .select_related("service")
+            .get(pk=review.pk)
+        )
         if message := reply_refusal(user=user, review=review):
             raise ReviewStateError(message)
         reply, _ = ReviewReply.objects.update_or_create(
@@ -443,7 +455,8 @@ def _reply_decide(
     _check_moderator(moderator=moderator, author_id=reply.author_id)
     with transaction.atomic():
         reply = (
-            ReviewReply.objects.select_for_update()
+            # Lock only the reply: PostgreSQL refuses FOR UPDATE on the outer-joined author.
+            ReviewReply.objects.select_for_update(of=("self",))
             .select_related("review__service", "organisation", "author")
             .get(pk=reply.pk)
         )
