@@ -11,3 +11,4 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
 # The NHS test range (999...) is accepted outside production.
 CONSENT_ALLOW_TEST_NHS_NUMBERS = True
+IG_PSEUDONYM_DEV_KEYS = True

@@ -47,6 +47,12 @@ if not env("CONSENT_ACCESS_LOG_KEY") or env("CONSENT_ACCESS_LOG_KEY") == (
         "CONSENT_ACCESS_LOG_KEY must be set to a long random secret in production: it keys the "
         "hash of NHS numbers in the staff access log (docs/permissions.md)."
     )
+if env_bool("IG_PSEUDONYM_DEV_KEYS", False):
+    raise ImproperlyConfigured(
+        "IG_PSEUDONYM_DEV_KEYS must be off in production: set IG_PSEUDONYM_KEY_<PURPOSE> or "
+        "IG_PSEUDONYM_KEYS_DIR (docs/ig-pipeline.md)."
+    )
+IG_PSEUDONYM_DEV_KEYS = False
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))
 
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")

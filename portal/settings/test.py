@@ -19,3 +19,4 @@ LOGGING["root"]["level"] = env("LOG_LEVEL", "WARNING")  # noqa: F405
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
 # The NHS test range (999...) is accepted outside production.
 CONSENT_ALLOW_TEST_NHS_NUMBERS = True
+IG_PSEUDONYM_DEV_KEYS = True
