@@ -265,7 +265,7 @@ class PseudonymKeyMissing(PipelineError):
             "pseudonym_key_missing",
             f"No pseudonymisation key is configured for the purpose {code!r}: set "
             f"{pseudonym_key_env_name(code)} or put the key in the file "
-            f"{code} in IG_PSEUDONYM_KEYS_DIR (docs/ig-pipeline.md).",
+            f"{code} in IG_PSEUDONYM_KEYS_DIR (docs/ig-pseudonymisation.md).",
         )
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "PipelineCall",
     "PipelineSystem",
     "PipelineToken",
+    "VerifiedIdentity",
 ]
 
 
@@ -131,3 +132,33 @@ class NationalOptOut(models.Model):
     def __str__(self) -> str:
         # Never the NHS number.
         return f"National opt-out from check {self.from_check_id}"
+
+
+class VerifiedIdentity(models.Model):
+    """A portal account whose holder's identity has been verified as the person with this NHS
+    number (by staff, or in future by NHS login). It lets them see and change their own
+    choices online (`consent.citizen`). One account, one person; a person may have several
+    accounts only if staff link each."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verified_identity"
+    )
+    nhs_number = models.CharField(max_length=10, db_index=True)
+    method = models.CharField(max_length=24, help_text="A ConsentEvent identity method.")
+    verified_at = models.DateTimeField()
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    evidence_reference = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "verified identity"
+        verbose_name_plural = "verified identities"
+
+    def __str__(self) -> str:
+        # Never the NHS number.
+        return f"Verified identity for user {self.user_id}"

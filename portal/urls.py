@@ -31,6 +31,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("api/oruk/", include("directory.api_urls")),
+    # The IG pipeline API and FHIR Consent search (token auth; consent.api_ig, consent.api_fhir).
+    path("api/ig/v1/", include("consent.urls_api_ig")),
+    path("api/fhir/", include("consent.urls_api_fhir")),
     # Listing feedback and freshness (directory.urls_feedback, directory.urls_freshness).
     path("providers/feedback/", include("directory.urls_feedback")),
     # Ratings and reviews: moderation, and providers' replies (directory.review_urls).

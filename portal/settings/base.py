@@ -242,7 +242,7 @@ CONSENT_ALLOW_TEST_NHS_NUMBERS = env_bool("CONSENT_ALLOW_TEST_NHS_NUMBERS", Fals
 CONSENT_ACCESS_LOG_KEY_DEFAULT = "dev-only-consent-access-log-key"
 CONSENT_ACCESS_LOG_KEY = env("CONSENT_ACCESS_LOG_KEY", CONSENT_ACCESS_LOG_KEY_DEFAULT)
 
-# The IG pipeline (consent.pipeline, docs/ig-pipeline.md). Pseudonymisation keys come from
+# The IG pipeline (consent.pipeline, docs/ig-pseudonymisation.md). Pseudonymisation keys come from
 # IG_PSEUDONYM_KEY_<PURPOSE_CODE> or files in IG_PSEUDONYM_KEYS_DIR, never the database;
 # IG_PSEUDONYM_DEV_KEYS derives stand-in keys for development and tests (refused in production).
 IG_PSEUDONYM_KEYS_DIR = env("IG_PSEUDONYM_KEYS_DIR", "")

@@ -50,7 +50,7 @@ if not env("CONSENT_ACCESS_LOG_KEY") or env("CONSENT_ACCESS_LOG_KEY") == (
 if env_bool("IG_PSEUDONYM_DEV_KEYS", False):
     raise ImproperlyConfigured(
         "IG_PSEUDONYM_DEV_KEYS must be off in production: set IG_PSEUDONYM_KEY_<PURPOSE> or "
-        "IG_PSEUDONYM_KEYS_DIR (docs/ig-pipeline.md)."
+        "IG_PSEUDONYM_KEYS_DIR (docs/ig-pseudonymisation.md)."
     )
 IG_PSEUDONYM_DEV_KEYS = False
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))

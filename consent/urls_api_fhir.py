@@ -1,0 +1,3 @@
+"""IG pipeline API routes (filled in by consent.api_fhir)."""
+
+urlpatterns: list = []
