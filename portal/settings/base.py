@@ -249,6 +249,8 @@ IG_PSEUDONYM_KEYS_DIR = env("IG_PSEUDONYM_KEYS_DIR", "")
 IG_PSEUDONYM_DEV_KEYS = env_bool("IG_PSEUDONYM_DEV_KEYS", False)
 # The national data opt-out cache older than this fails closed for purposes it applies to.
 CONSENT_NATIONAL_OPT_OUT_MAX_AGE_HOURS = int(env("CONSENT_NATIONAL_OPT_OUT_MAX_AGE_HOURS", "168"))
+# The largest bulk check body (POST /api/ig/v1/check); 1,000,000 numbers are about 12 MB.
+IG_CHECK_MAX_BYTES = int(env("IG_CHECK_MAX_BYTES", str(64 * 1024 * 1024)))
 
 # --- Accounts (django-allauth) -------------------------------------------------------------
 ACCOUNT_ADAPTER = "portal.adapter.AccountAdapter"
