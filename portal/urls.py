@@ -46,6 +46,7 @@ urlpatterns = [
     path("providers/", include("directory.urls_providers")),
     # The citizen "make your choice" journey (consent.urls_choose), before Wagtail's pages.
     path("data-sharing/choose/", include("consent.urls_choose")),
+    path("data-sharing/your-choices/", include("consent.urls_citizen")),
 ]
 
 if settings.DEBUG:
