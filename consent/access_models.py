@@ -27,6 +27,12 @@ class AccessLogQuerySet(models.QuerySet):
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         raise AccessLogImmutableError("Access log entries cannot be updated.")
 
+    def retention_delete(self) -> int:
+        """For `consent.retention` only: delete the entries in this queryset once they are past
+        their retention period (docs/data-destruction-policy.md). Returns the number deleted.
+        Everything else goes through `delete()`, which refuses."""
+        return self._raw_delete(self.db)  # no Collector: nothing refers to an entry
+
 
 class AccessLogEntry(models.Model):
     SEARCH = "search"

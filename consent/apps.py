@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class ConsentConfig(AppConfig):
@@ -18,3 +21,15 @@ class ConsentConfig(AppConfig):
             sender=DataSharingNoticePage,
             dispatch_uid="consent.notice_version_publish",
         )
+
+        if settings.CONSENT_RETENTION_SCHEDULED:
+            from portal.scheduling import job_register
+
+            # Weekly, Mondays 04:00, once IG have signed the policy off
+            # (docs/data-destruction-policy.md); until then operators run it by hand.
+            job_register(
+                name="apply-consent-retention",
+                command="consent_apply_retention",
+                every=timedelta(days=7),
+                at=timedelta(hours=4),
+            )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import importlib
 import json
 import secrets
@@ -23,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Purpose
-from .register_models import ChainHead, ConsentEvent, ConsentState
+from .register_models import ChainHead, ConsentEvent, ConsentState, ErasedEvent
 
 Event = ConsentEvent
 GENESIS_HASH = "0" * 64
@@ -582,13 +583,30 @@ class ChainBreak:
 
 
 def chain_verify(*, events: Iterable[ConsentEvent] | None = None) -> ChainBreak | None:
-    """Walk the chain from the start; return the first break, or None if it is whole."""
+    """Walk the chain from the start; return the first break, or None if it is whole.
+
+    Events destroyed under the retention policy (ADR 0015) are read from their tombstones
+    (`ErasedEvent`) and take their place: a tombstone's hashes still link the chain, though
+    its content is gone and cannot be rehashed. `events`, when given, are the live events in
+    sequence order; the tombstones always come from the database."""
     if events is None:
         events = ConsentEvent.objects.order_by("sequence").iterator(chunk_size=2000)
+    erased = ErasedEvent.objects.order_by("sequence").iterator(chunk_size=2000)
+    links: Iterable[ConsentEvent | ErasedEvent] = heapq.merge(
+        events, erased, key=lambda link: link.sequence
+    )
     expected_previous = GENESIS_HASH
     expected_sequence = 1
-    last: ConsentEvent | None = None
-    for event in events:
+    last: ConsentEvent | ErasedEvent | None = None
+    for event in links:
+        if event.sequence < expected_sequence:
+            return ChainBreak(
+                event.sequence,
+                event.reference,
+                "an erased event is still present, or a sequence number repeats",
+                f"sequence {expected_sequence}",
+                f"sequence {event.sequence}",
+            )
         if event.sequence != expected_sequence:
             return ChainBreak(
                 event.sequence,
@@ -605,11 +623,12 @@ def chain_verify(*, events: Iterable[ConsentEvent] | None = None) -> ChainBreak 
                 expected_previous,
                 event.previous_hash,
             )
-        computed = event_hash(event)
-        if computed != event.event_hash:
-            return ChainBreak(
-                event.sequence, event.reference, "event changed", computed, event.event_hash
-            )
+        if isinstance(event, ConsentEvent):
+            computed = event_hash(event)
+            if computed != event.event_hash:
+                return ChainBreak(
+                    event.sequence, event.reference, "event changed", computed, event.event_hash
+                )
         expected_previous = event.event_hash
         expected_sequence += 1
         last = event

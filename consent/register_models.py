@@ -7,8 +7,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 
-__all__ = ["ChainHead", "ConsentEvent", "ConsentState", "EventImmutableError"]
+__all__ = [
+    "ChainHead",
+    "ConsentEvent",
+    "ConsentState",
+    "ErasedEvent",
+    "EventImmutableError",
+    "RetentionRun",
+]
 
 
 class EventImmutableError(Exception):
@@ -27,6 +35,26 @@ class ConsentEventQuerySet(models.QuerySet):
 
     def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
         raise EventImmutableError("Register events cannot be updated; record a new event.")
+
+    def retention_delete(self) -> int:
+        """For `consent.retention` only (ADR 0015): delete the events in this queryset that
+        already have a tombstone (`ErasedEvent`) with the same sequence and hash, so the chain
+        stays verifiable; events without one are left alone. Returns the number deleted.
+
+        On PostgreSQL the trigger also insists on the tombstone and on the transaction having
+        set `consent.retention` to 'on'."""
+        tombstoned = self.filter(
+            Exists(
+                ErasedEvent.objects.filter(
+                    sequence=OuterRef("sequence"), event_hash=OuterRef("event_hash")
+                )
+            )
+        )
+        pks = list(tombstoned.values_list("pk", flat=True))
+        if not pks:
+            return 0
+        rows = ConsentEvent.objects.filter(pk__in=pks)
+        return rows._raw_delete(rows.db)  # no Collector: the model layer's delete() refuses
 
 
 class ConsentEvent(models.Model):
@@ -208,3 +236,73 @@ class ConsentState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_state_display()} (last event {self.last_event_id})"
+
+
+class ErasedEventQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise EventImmutableError("Tombstones of erased events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise EventImmutableError("Tombstones of erased events cannot be deleted.")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise EventImmutableError("Tombstones of erased events cannot be changed.")
+
+
+class RetentionRun(models.Model):
+    """The record of one destruction under the retention policy (docs/data-destruction-policy.md):
+    when, the limits applied, who authorised the policy, and how much of each kind went. No
+    personal data; kept for good, as the evidence of destruction."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    authorised_by = models.CharField(
+        max_length=200, blank=True, help_text="The sign-off the policy was applied under."
+    )
+    limits = models.JSONField(default=dict, help_text="The cut-off dates applied, per kind.")
+    counts = models.JSONField(default=dict, help_text="How many were destroyed, per kind.")
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "retention run"
+
+    def __str__(self) -> str:
+        return f"Retention run {self.pk} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ErasedEvent(models.Model):
+    """A tombstone: a register event destroyed under the retention policy (ADR 0015).
+
+    It keeps the event's place in the hash chain (sequence, hashes) and its reference, so
+    `consent.register.chain_verify` can still walk the chain, and nothing about the person.
+    Written only by `consent.retention`, in the transaction that deletes the event; never
+    changed or deleted (on PostgreSQL a trigger enforces both)."""
+
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    reference = models.CharField(max_length=16, unique=True, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    event_hash = models.CharField(max_length=64, unique=True, editable=False)
+    erased_at = models.DateTimeField(editable=False)
+    rule = models.CharField(
+        max_length=200, editable=False, help_text="The retention rule the event was erased under."
+    )
+    run = models.ForeignKey(
+        RetentionRun, on_delete=models.PROTECT, related_name="erased_events", editable=False
+    )
+
+    objects = ErasedEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = "erased register event"
+
+    def __str__(self) -> str:
+        return f"Erased register event {self.reference}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise EventImmutableError(f"Tombstone {self.reference} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise EventImmutableError(f"Tombstone {self.reference} cannot be deleted.")

@@ -252,6 +252,32 @@ CONSENT_NATIONAL_OPT_OUT_MAX_AGE_HOURS = int(env("CONSENT_NATIONAL_OPT_OUT_MAX_A
 # The largest bulk check body (POST /api/ig/v1/check); 1,000,000 numbers are about 12 MB.
 IG_CHECK_MAX_BYTES = int(env("IG_CHECK_MAX_BYTES", str(64 * 1024 * 1024)))
 
+
+# Retention (manage.py consent_apply_retention, docs/data-destruction-policy.md, ADR 0015).
+def _retention_period(name: str, default: int) -> int:
+    value = env(name, str(default))
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+# A person's register events go this many years after their last one, and only if none of their
+# choices is still current (an objection or consent in force, or a change waiting) - never earlier.
+CONSENT_RETENTION_EVENTS_YEARS = _retention_period("CONSENT_RETENTION_EVENTS_YEARS", 8)
+# Staff access log entries (who looked at whose record).
+CONSENT_RETENTION_ACCESS_LOG_YEARS = _retention_period("CONSENT_RETENTION_ACCESS_LOG_YEARS", 8)
+# The IG pipeline's call log, and national opt-out checks no longer in use.
+CONSENT_RETENTION_PIPELINE_CALLS_DAYS = _retention_period(
+    "CONSENT_RETENTION_PIPELINE_CALLS_DAYS", 730
+)
+CONSENT_RETENTION_OPT_OUT_CHECKS_DAYS = _retention_period(
+    "CONSENT_RETENTION_OPT_OUT_CHECKS_DAYS", 730
+)
+# The sign-off the policy is applied under (e.g. "IG board 2026-12-01 minute 7"), recorded on
+# each run; and whether the scheduler runs retention weekly (off until that sign-off exists).
+CONSENT_RETENTION_AUTHORITY = env("CONSENT_RETENTION_AUTHORITY", "")
+CONSENT_RETENTION_SCHEDULED = env_bool("CONSENT_RETENTION_SCHEDULED", False)
+
 # --- Accounts (django-allauth) -------------------------------------------------------------
 ACCOUNT_ADAPTER = "portal.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"login": "portal.forms.LoginForm", "signup": "portal.forms.SignupForm"}
