@@ -19,9 +19,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .access_models import AccessLogEntry
+from .identity import STAFF_METHODS as STAFF_IDENTITY_METHODS
+from .identity import identity_link_account
 from .models import Purpose
-from .register import RegisterError, capacity_record, choice_record
-from .register_models import ConsentEvent
+from .register import (
+    RegisterError,
+    capacity_record,
+    choice_record,
+    identity_verified,
+    pending_changes,
+)
+from .register_models import ConsentEvent, ConsentState
 
 REGISTER_PERMISSION = "consent.view_register"
 AUDIT_PERMISSION = "consent.audit_access_log"
@@ -53,6 +61,12 @@ def user_can_use_register(*, user) -> bool:
 
 def user_can_audit_access(*, user) -> bool:
     return bool(user.is_authenticated and user.has_perm(AUDIT_PERMISSION))
+
+
+def user_can_manage_register(*, user) -> bool:
+    """Bulk import and the register-wide pending list: IG officers and Administrators, the
+    holders of the audit permission (practitioners work one person at a time)."""
+    return user_can_audit_access(user=user)
 
 
 def nhs_number_hash(nhs_number: str) -> str:
@@ -126,6 +140,26 @@ def access_log_between(
         after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         entries = entries.filter(at__lt=after)
     return entries
+
+
+def pending_list() -> QuerySet[ConsentState]:
+    """Changes waiting for identity verification across the register, oldest first. Callers
+    show purpose, decision, channel and reference only, never who (no browsing people)."""
+    return pending_changes()
+
+
+def pending_person(*, user, reference: str) -> str | None:
+    """The NHS number of the person whose change `reference` is waiting, logged as a search
+    (found or not); None if no change with that reference is waiting."""
+    event = (
+        ConsentState.objects.filter(pending_event__reference=reference.strip().upper())
+        .values_list("nhs_number", flat=True)
+        .first()
+    )
+    if event is None:
+        return None
+    access_log_record(user=user, action=AccessLogEntry.SEARCH, nhs_number=event, found=True)
+    return event
 
 
 # --- Writes -----------------------------------------------------------------------------------
@@ -223,6 +257,52 @@ def staff_capacity_record(
                 event_reference=event.reference,
             )
     return events
+
+
+def staff_identity_verify(
+    *,
+    user,
+    nhs_number: str,
+    method: str,
+    channel: str,
+    evidence_reference: str,
+    account=None,
+) -> tuple[ConsentEvent, int]:
+    """Staff have checked who the person is: every change waiting for that takes effect. With
+    `account`, that portal account is linked to the person too (consent.identity). Returns the
+    identity-verified event and how many waiting changes took effect."""
+    if method not in STAFF_IDENTITY_METHODS:
+        raise RegisterError("Choose how identity was checked.")
+    if not evidence_reference.strip():
+        raise RegisterError("Identity verification needs an evidence reference.")
+    with transaction.atomic():
+        waiting = ConsentState.objects.filter(
+            nhs_number=nhs_number, pending_event__isnull=False
+        ).count()
+        if account is not None:
+            _link, event = identity_link_account(
+                user=account,
+                nhs_number=nhs_number,
+                method=method,
+                verified_by=user,
+                evidence_reference=evidence_reference,
+                channel=channel,
+            )
+        else:
+            event = identity_verified(
+                nhs_number=nhs_number,
+                method=method,
+                channel=channel,
+                evidence_reference=evidence_reference,
+                recorded_by=user,
+            )
+        access_log_record(
+            user=user,
+            action=AccessLogEntry.RECORD,
+            nhs_number=event.nhs_number,
+            event_reference=event.reference,
+        )
+    return event, waiting
 
 
 def access_log_export(*, user, start: dt.date | None, end: dt.date | None):

@@ -9,7 +9,19 @@ GET      /manage/consent/person/<lookup>/                their state, history, a
 GET/POST /manage/consent/person/<lookup>/record/         record a choice
 GET/POST /manage/consent/person/<lookup>/gp-code/        record a GP code
 GET/POST /manage/consent/person/<lookup>/capacity/       record "lacks capacity"
+GET/POST /manage/consent/person/<lookup>/verify/         identity verified (and link an account)
 GET      /manage/consent/access-log.csv?from=&to=        export for audits (IG officers)
+
+IG officers and Administrators only (the audit permission):
+
+GET/POST /manage/consent/import/                         upload a CSV of choices
+GET/POST /manage/consent/import/<token>/                 check it; "Import N choices"
+GET      /manage/consent/import/<token>/done/            what was imported, by line
+GET      /manage/consent/pending/                        changes waiting for verification
+POST     /manage/consent/pending/find/                   open the person a waiting change is for
+
+The pending list shows no identities (purpose, decision, channel, reference), so viewing it is
+not logged; "Find this person" is, as a search, and the person page as a view.
 """
 
 from __future__ import annotations
@@ -21,27 +33,47 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import access
-from .forms_staff import CapacityForm, FindPersonForm, GPCodeForm, RecordChoiceForm
+from . import access, bulk_import
+from .forms_staff import (
+    CapacityForm,
+    FindPersonForm,
+    GPCodeForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    PendingFindForm,
+    RecordChoiceForm,
+    VerifyIdentityForm,
+)
 from .models import Purpose
 from .register import RegisterError, state_for
 from .register_models import ConsentState
 
 LOOKUPS_SESSION_KEY = "consent_staff_lookups"
+IMPORTS_SESSION_KEY = "consent_staff_imports"
 MAX_LOOKUPS = 20
+MAX_IMPORTS = 10
+SHOWN_LINES = 1000
+PENDING_PER_PAGE = 50
 _STATE_LABELS = dict(ConsentState.STATES)
 
 
 def _require_register(request: HttpRequest) -> None:
     if not access.user_can_use_register(user=request.user):
         raise PermissionDenied("Only IG officers and practitioners can use the register")
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not access.user_can_manage_register(user=request.user):
+        raise PermissionDenied("Only IG officers and administrators can do this")
 
 
 def _remember(request: HttpRequest, nhs_number: str) -> str:
@@ -76,7 +108,11 @@ def find_view(request: HttpRequest) -> HttpResponse:
             return redirect("consent_staff:person", lookup_id=_remember(request, nhs_number))
     else:
         form = FindPersonForm()
-    return TemplateResponse(request, "consent/staff/find.html", {"form": form})
+    return TemplateResponse(
+        request,
+        "consent/staff/find.html",
+        {"form": form, "manager": access.user_can_manage_register(user=request.user)},
+    )
 
 
 @never_cache
@@ -231,3 +267,222 @@ def access_log_csv_view(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_identity_view(request: HttpRequest, lookup_id: str) -> HttpResponse:
+    _require_register(request)
+    nhs_number = _looked_up(request, lookup_id)
+    form_kwargs = {"staff_user": request.user, "nhs_number": nhs_number}
+    if request.method == "POST":
+        form = VerifyIdentityForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                event, waiting = access.staff_identity_verify(
+                    user=request.user,
+                    nhs_number=nhs_number,
+                    method=data["method"],
+                    channel=data["channel"],
+                    evidence_reference=data["evidence_reference"],
+                    account=form.account,
+                )
+            except RegisterError as error:
+                form.add_error(None, str(error))
+            else:
+                took_effect = (
+                    "No changes were waiting"
+                    if waiting == 0
+                    else f"{waiting} waiting change{'s' if waiting != 1 else ''} took effect"
+                )
+                linked = " Their portal account is linked." if form.account else ""
+                messages.success(
+                    request,
+                    f"Identity verified: reference {event.reference}. {took_effect}.{linked}",
+                )
+                return redirect("consent_staff:person", lookup_id=lookup_id)
+    else:
+        form = VerifyIdentityForm(**form_kwargs)
+    return TemplateResponse(
+        request,
+        "consent/staff/verify.html",
+        {
+            "form": form,
+            "lookup_id": lookup_id,
+            "nhs_number_display": _masked(nhs_number),
+            "person_url": reverse("consent_staff:person", args=[lookup_id]),
+            "waiting": access.pending_list().filter(nhs_number=nhs_number).count(),
+        },
+    )
+
+
+# --- Pending changes ----------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def pending_view(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    paginator = Paginator(access.pending_list(), PENDING_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [
+        {
+            "purpose": state.purpose.name,
+            "decision": state.pending_event.get_decision_display(),
+            "channel": state.pending_event.get_channel_display(),
+            "recorded_at": state.pending_event.recorded_at,
+            "reference": state.pending_event.reference,
+            "waiting_days": (today - timezone.localdate(state.pending_event.recorded_at)).days,
+        }
+        for state in page.object_list
+    ]
+    base = reverse("consent_staff:pending")
+    return TemplateResponse(
+        request,
+        "consent/staff/pending.html",
+        {
+            "rows": rows,
+            "page_obj": page,
+            "total": paginator.count,
+            "pagination": [
+                {"number": n, "href": f"{base}?page={n}", "current": n == page.number}
+                for n in paginator.page_range
+            ]
+            if paginator.num_pages > 1
+            else [],
+            "previous_href": f"{base}?page={page.previous_page_number()}"
+            if page.has_previous()
+            else "",
+            "next_href": f"{base}?page={page.next_page_number()}" if page.has_next() else "",
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def pending_find_view(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = PendingFindForm(request.POST)
+    nhs_number = None
+    if form.is_valid():
+        nhs_number = access.pending_person(
+            user=request.user, reference=form.cleaned_data["reference"]
+        )
+    if nhs_number is None:
+        messages.info(
+            request, "That change is no longer waiting: it may have taken effect or been replaced."
+        )
+        return redirect("consent_staff:pending")
+    return redirect("consent_staff:person", lookup_id=_remember(request, nhs_number))
+
+
+# --- Bulk import --------------------------------------------------------------------------------
+
+
+def _own_import(request: HttpRequest, token: str) -> None:
+    if token not in request.session.get(IMPORTS_SESSION_KEY, []):
+        raise Http404("No such import in this session")
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    messages.info(
+        request,
+        "That upload has expired or has already been imported. Upload the file again to check it.",
+    )
+    return redirect("consent_staff:import")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            token = bulk_import.upload_keep(form.data_bytes)
+            tokens = [*request.session.get(IMPORTS_SESSION_KEY, []), token]
+            request.session[IMPORTS_SESSION_KEY] = tokens[-MAX_IMPORTS:]
+            return redirect("consent_staff:import_check", token=token)
+    else:
+        form = ImportUploadForm()
+    return TemplateResponse(
+        request,
+        "consent/staff/import_upload.html",
+        {
+            "form": form,
+            "purpose_codes": Purpose.objects.filter(is_active=True).values_list("code", flat=True),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_check_view(request: HttpRequest, token: str) -> HttpResponse:
+    _require_manager(request)
+    _own_import(request, token)
+    data = bulk_import.upload_read(token)
+    if data is None:
+        return _expired(request)
+    try:
+        check = bulk_import.import_read(data)
+    except bulk_import.ImportFileError:
+        bulk_import.upload_discard(token)
+        return _expired(request)
+    already = check.previous is not None
+    if request.method == "POST" and check.rows:
+        form = ImportConfirmForm(request.POST, already_imported=already)
+        if form.is_valid():
+            try:
+                result = bulk_import.import_run(
+                    check, user=request.user, force=form.cleaned_data["import_again"]
+                )
+            except bulk_import.AlreadyImportedError as error:
+                form = ImportConfirmForm(already_imported=True)
+                form.add_error("import_again", str(error))
+            else:
+                bulk_import.upload_discard(token)
+                bulk_import.result_keep(token, result)
+                return redirect("consent_staff:import_done", token=token)
+    else:
+        form = ImportConfirmForm(already_imported=already)
+    return TemplateResponse(
+        request,
+        "consent/staff/import_check.html",
+        {
+            "form": form,
+            "check": check,
+            "errors": check.errors[:SHOWN_LINES],
+            "errors_hidden": max(0, len(check.errors) - SHOWN_LINES),
+            "shown_lines": SHOWN_LINES,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def import_done_view(request: HttpRequest, token: str) -> HttpResponse:
+    _require_manager(request)
+    _own_import(request, token)
+    result = bulk_import.result_read(token)
+    if result is None:
+        return _expired(request)
+    return TemplateResponse(
+        request,
+        "consent/staff/import_done.html",
+        {
+            "result": result,
+            "imported": result.imported[:SHOWN_LINES],
+            "imported_hidden": max(0, len(result.imported) - SHOWN_LINES),
+            "errors": result.errors[:SHOWN_LINES],
+            "errors_hidden": max(0, len(result.errors) - SHOWN_LINES),
+            "shown_lines": SHOWN_LINES,
+        },
+    )

@@ -72,3 +72,79 @@ def test_ig_officer_records_a_phone_objection_and_sees_it_logged(page: Page):
 
     actions = list(AccessLogEntry.objects.values_list("action", flat=True))
     assert actions[:4] == ["search", "view", "record", "view"]
+
+
+def _signed_in_officer(page: Page):
+    officer = UserFactory(email="ig2@council.example", roles=[roles.IG_OFFICERS])
+    sign_in(page, officer, secret=give_authenticator(officer))
+    return officer
+
+
+def test_ig_officer_imports_a_csv_of_choices(page: Page, tmp_path, settings):
+    settings.CONSENT_IMPORT_DIR = str(tmp_path / "imports")
+    _signed_in_officer(page)
+    page.goto("/manage/consent/")
+    page.get_by_role("link", name="Import choices from a CSV file").click()
+    expect(page.locator("h1")).to_have_text("Import choices from a CSV file")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select a CSV file")
+    expect(page).to_have_title(re.compile("^Error: "))
+    assert_accessible(page)
+
+    csv_path = tmp_path / "choices.csv"
+    csv_path.write_text(
+        "nhs_number,purpose,decision,channel,occurred_at,evidence_reference\n"
+        f"{NHS},research,object,post,2026-10-01,LETTER-1\n"
+        "9434765918,research,object,post,2026-10-01,LETTER-2\n"
+        "9434765870,pathway-analysis,consent,post,2026-10-01,LETTER-3\n"
+        "9434765870,research,consent,phone,2026-10-02,CALL-4\n"
+    )
+    page.get_by_label("Upload a CSV file").set_input_files(str(csv_path))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("h1")).to_have_text("Check the file before importing")
+    table = page.locator("table")
+    expect(table).to_contain_text("Enter a real NHS number: this one is not valid")
+    expect(table).to_contain_text("pathway-analysis does not rely on consent")
+    assert NHS not in page.content()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Import 2 choices").click()
+    expect(page.locator("h1")).to_have_text("Import complete")
+    expect(page.locator("#imported-count")).to_have_text("2")
+    expect(page.locator("#failed-count")).to_have_text("2")
+    assert_accessible(page)
+    assert NHS not in page.url
+    assert list(AccessLogEntry.objects.values_list("action", flat=True)) == ["record", "record"]
+
+    # The consent by phone waits for identity verification: find it from the pending list.
+    page.get_by_role("link", name="list of pending changes").click()
+    expect(page.locator("h1")).to_have_text("Changes waiting for identity verification")
+    assert "9434765870" not in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Find this person")).click()
+    expect(page.locator("h1")).to_have_text("Data-sharing choices")
+    expect(page.get_by_role("heading", name="Waiting for identity verification")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Verify identity").click()
+    expect(page.locator("h1")).to_have_text("Verify identity")
+    assert_accessible(page)
+    page.get_by_role("button", name="Verify identity").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the evidence reference")
+    assert_accessible(page)
+
+    page.get_by_label("Documents checked").check()
+    page.get_by_label("Evidence reference").fill("PASSPORT-SEEN")
+    page.get_by_label("Link their portal account (optional)").fill("nobody@example.com")
+    page.get_by_role("button", name="Verify identity").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("There is no account")
+    page.get_by_label("Link their portal account (optional)").fill("")
+    page.get_by_role("button", name="Verify identity").click()
+    expect(page.locator("h1")).to_have_text("Data-sharing choices")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "1 waiting change took effect"
+    )
+    expect(page.get_by_role("heading", name="Waiting for identity verification")).to_have_count(0)
+    assert_accessible(page)
