@@ -474,7 +474,7 @@ def _ledger_add(sha256: str, *, user, imported: int, failed: int) -> None:
 
 
 def _upload_dir() -> Path:
-    configured = getattr(settings, "CONSENT_IMPORT_DIR", "")
+    configured = settings.CONSENT_IMPORT_DIR
     directory = Path(configured) if configured else Path(tempfile.gettempdir()) / "consent-imports"
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     return directory

@@ -277,6 +277,9 @@ CONSENT_RETENTION_OPT_OUT_CHECKS_DAYS = _retention_period(
 # each run; and whether the scheduler runs retention weekly (off until that sign-off exists).
 CONSENT_RETENTION_AUTHORITY = env("CONSENT_RETENTION_AUTHORITY", "")
 CONSENT_RETENTION_SCHEDULED = env_bool("CONSENT_RETENTION_SCHEDULED", False)
+# Uploaded consent CSVs wait here between "check" and "import" (consent.bulk_import); empty
+# means the system temporary directory. Several web servers need a shared directory.
+CONSENT_IMPORT_DIR = env("CONSENT_IMPORT_DIR", "")
 
 # --- Accounts (django-allauth) -------------------------------------------------------------
 ACCOUNT_ADAPTER = "portal.adapter.AccountAdapter"
