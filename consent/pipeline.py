@@ -310,6 +310,12 @@ def pseudonymiser(code: str):
 
 # ---------------------------------------------------------------------------------------------
 # Reading NHS numbers
+#
+# Two readers over the same rules. `numbers_read` yields one NumberLine per item, in order.
+# `numbers_scan` (the bulk check's) yields batches: the valid numbers as ASCII bytes and the
+# invalid items, so a million-line file costs a loop of integer arithmetic per line and no
+# object per valid number. Lines that are exactly ten ASCII digits take a fast path (the
+# Modulus 11 check inlined); anything else goes through `validate_nhs_number`.
 
 
 @dataclass(frozen=True)
@@ -329,6 +335,13 @@ CONTENT_TYPES = {
     "application/csv": "csv",
     "application/json": "json",
 }
+NumberBatch = tuple[list[bytes], list[NumberLine]]
+
+_NOT_UTF8 = "The input is not UTF-8 text."
+_BOM = codecs.BOM_UTF8
+# All-same digits pass Modulus 11 but are not NHS numbers (nhs_number.validate_nhs_number).
+_SAME_DIGITS = frozenset(str(digit).encode() * 10 for digit in range(10))
+_JSON_BATCH = 4096
 
 
 def _checked(line: int, raw: str) -> NumberLine:
@@ -338,40 +351,195 @@ def _checked(line: int, raw: str) -> NumberLine:
         return NumberLine(line, None, error.message)
 
 
-def _text_numbers(lines: Iterable[str]) -> Iterator[NumberLine]:
-    for number, raw in enumerate(lines, start=1):
-        raw = raw.strip()
-        if raw:
-            yield _checked(number, raw)
-
-
-def _csv_numbers(lines: Iterable[str]) -> Iterator[NumberLine]:
-    """The column headed nhs_number (any case, spaces or hyphens), else the first column. A
-    first row that is not a valid number and names no such column is taken as a header."""
-    reader = csv.reader(lines)
-    column = 0
-    for row in reader:
-        line = reader.line_num
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        if line == 1:
-            names = [re.sub(r"[\s_-]", "", cell).lower() for cell in row]
-            if "nhsnumber" in names:
-                column = names.index("nhsnumber")
-                continue
-            if validate_or_none(row[0]) is None and not row[0].strip()[:1].isdigit():
-                continue  # some other header
-        if column >= len(row):
-            yield NumberLine(line, None, "This row has no NHS number column")
-            continue
-        yield _checked(line, row[column])
-
-
 def validate_or_none(raw: str) -> str | None:
     try:
         return validate_nhs_number(raw)
     except NHSNumberError:
         return None
+
+
+def _test_range_allowed() -> bool:
+    return bool(getattr(settings, "CONSENT_ALLOW_TEST_NHS_NUMBERS", False))
+
+
+def _plain_valid(digits: bytes, allow_test: bool) -> bool:
+    """Exactly what validate_nhs_number accepts, for 10 ASCII digits: the weighted sum of all
+    ten digits (the check digit weighted 1) is a multiple of 11 (the ASCII offset, 48 x 55, is
+    one too), not all the same digit, and not the 999 test range unless allowed."""
+    return (
+        (
+            digits[0] * 10
+            + digits[1] * 9
+            + digits[2] * 8
+            + digits[3] * 7
+            + digits[4] * 6
+            + digits[5] * 5
+            + digits[6] * 4
+            + digits[7] * 3
+            + digits[8] * 2
+            + digits[9]
+        )
+        % 11
+        == 0
+        and digits not in _SAME_DIGITS
+        and (allow_test or not digits.startswith(b"999"))
+    )
+
+
+def _decoded(raw: bytes) -> str:
+    try:
+        return raw.decode()
+    except UnicodeDecodeError as error:
+        raise PipelineError(400, "bad_request", _NOT_UTF8) from error
+
+
+def _byte_lines(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
+    """The input's lines split on "\\n" (their "\\r" kept), a list per chunk, without a UTF-8
+    byte order mark. Splitting bytes is safe: "\\n" never occurs inside a UTF-8 sequence."""
+    pending = b""
+    bom_checked = False
+    for chunk in chunks:
+        if not chunk:
+            continue
+        pending += chunk
+        if not bom_checked:
+            if len(pending) < len(_BOM) and _BOM.startswith(pending):
+                continue
+            if pending.startswith(_BOM):
+                pending = pending[len(_BOM) :]
+            bom_checked = True
+        lines = pending.split(b"\n")
+        pending = lines.pop()
+        if lines:
+            yield lines
+    if pending and not (not bom_checked and _BOM.startswith(pending)):
+        yield [pending]
+
+
+def _text_read(chunks: Iterable[bytes]) -> Iterator[NumberLine]:
+    allow_test = _test_range_allowed()
+    number = 0
+    for lines in _byte_lines(chunks):
+        for raw in lines:
+            number += 1
+            digits = raw if len(raw) == 10 else raw.strip()
+            if len(digits) == 10 and digits.isdigit() and _plain_valid(digits, allow_test):
+                yield NumberLine(number, digits.decode())
+                continue
+            text = _decoded(raw).strip()
+            if text:
+                yield _checked(number, text)
+
+
+def _text_scan(chunks: Iterable[bytes]) -> Iterator[NumberBatch]:
+    allow_test = _test_range_allowed()
+    same = _SAME_DIGITS
+    number = 0
+    for lines in _byte_lines(chunks):
+        valid: list[bytes] = []
+        invalid: list[NumberLine] = []
+        keep = valid.append
+        for raw in lines:
+            number += 1
+            d = raw if len(raw) == 10 else raw.strip()
+            if (
+                len(d) == 10
+                and d.isdigit()
+                and (
+                    (
+                        d[0] * 10
+                        + d[1] * 9
+                        + d[2] * 8
+                        + d[3] * 7
+                        + d[4] * 6
+                        + d[5] * 5
+                        + d[6] * 4
+                        + d[7] * 3
+                        + d[8] * 2
+                        + d[9]
+                    )
+                    % 11
+                    == 0
+                    and d not in same
+                    and (allow_test or d[:3] != b"999")
+                )
+            ):
+                keep(d)
+                continue
+            text = _decoded(raw).strip()
+            if text:
+                item = _checked(number, text)
+                if item.nhs_number is None:
+                    invalid.append(item)
+                else:
+                    keep(item.nhs_number.encode())
+        yield valid, invalid
+
+
+def _csv_lines(chunks: Iterable[bytes]) -> Iterator[str]:
+    """Decoded lines ending "\\n" (so a quoted field may hold a line break), as csv wants."""
+    for lines in _byte_lines(chunks):
+        try:
+            text = b"\n".join(lines).decode()
+        except UnicodeDecodeError as error:
+            raise PipelineError(400, "bad_request", _NOT_UTF8) from error
+        yield from [line + "\n" for line in text.split("\n")]
+
+
+def _csv_rows(chunks: Iterable[bytes]) -> Iterator[tuple[int, str | None]]:
+    """(the line a row starts on, its NHS number cell or None when it has no such column) for
+    each row with something in it. The column headed nhs_number (any case, spaces or
+    hyphens), else the first column. A first row that is not a valid number and names no such
+    column is taken as a header."""
+    reader = csv.reader(_csv_lines(chunks))
+    column = 0
+    first = True
+    end = 0  # a record starts on the line after the previous one ended (blank lines included)
+    for row in reader:
+        line, end = end + 1, reader.line_num
+        cell = row[column] if column < len(row) else None
+        if not (cell and not cell.isspace()) and not any(other.strip() for other in row):
+            first = False
+            continue  # a blank row, like a blank line
+        if first:
+            first = False
+            if line == 1:
+                names = [re.sub(r"[\s_-]", "", name).lower() for name in row]
+                if "nhsnumber" in names:
+                    column = names.index("nhsnumber")
+                    continue
+                if validate_or_none(row[0]) is None and not row[0].strip()[:1].isdigit():
+                    continue  # some other header
+        yield line, cell
+
+
+_NO_COLUMN = "This row has no NHS number column"
+
+
+def _csv_read(chunks: Iterable[bytes]) -> Iterator[NumberLine]:
+    for line, cell in _csv_rows(chunks):
+        yield NumberLine(line, None, _NO_COLUMN) if cell is None else _checked(line, cell)
+
+
+def _csv_scan(chunks: Iterable[bytes]) -> Iterator[NumberBatch]:
+    allow_test = _test_range_allowed()
+    valid: list[bytes] = []
+    invalid: list[NumberLine] = []
+    for line, cell in _csv_rows(chunks):
+        if cell is not None and len(cell) == 10 and cell.isdigit() and cell.isascii():
+            digits = cell.encode()
+            if _plain_valid(digits, allow_test):
+                valid.append(digits)
+                if len(valid) >= _JSON_BATCH:
+                    yield valid, invalid
+                    valid, invalid = [], []
+                continue
+        item = NumberLine(line, None, _NO_COLUMN) if cell is None else _checked(line, cell)
+        if item.nhs_number is None:
+            invalid.append(item)
+        else:
+            valid.append(item.nhs_number.encode())
+    yield valid, invalid
 
 
 _JSON_TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+)|(,)|(\]))', re.DOTALL)
@@ -405,12 +573,16 @@ def _json_numbers(chunks: Iterable[str]) -> Iterator[NumberLine]:
                 "bad_request",
                 'JSON input must be an array of NHS numbers, or {"nhs_numbers": [...]}.',
             )
+    pos = 0  # matching at a position: slicing the buffer per item would copy it each time
     while not ended:
-        match = _JSON_TOKEN.match(buffer)
+        match = _JSON_TOKEN.match(buffer, pos)
         if match is None or match.end() == len(buffer):
             # Need more text to be sure the token is whole (a number may continue).
+            buffer = buffer[pos:]
+            pos = 0
             if more():
                 continue
+            match = _JSON_TOKEN.match(buffer)
             if match is None:
                 if buffer.strip():
                     raise PipelineError(
@@ -419,7 +591,7 @@ def _json_numbers(chunks: Iterable[str]) -> Iterator[NumberLine]:
                         f"The JSON array is not valid after item {position}.",
                     )
                 raise PipelineError(400, "bad_request", "The JSON array is not closed with ].")
-        buffer = buffer[match.end() :]
+        pos = match.end()
         string, number, comma, close = match.groups()
         if close is not None:
             ended = True
@@ -436,39 +608,68 @@ def _json_numbers(chunks: Iterable[str]) -> Iterator[NumberLine]:
                 )
             expect_item = False
             position += 1
-            raw = number if number is not None else json.loads(f'"{string}"')
+            if number is not None:
+                raw = number
+            elif "\\" in string:
+                raw = json.loads(f'"{string}"')
+            else:
+                raw = string
             yield _checked(position, raw)
-    rest = buffer + "".join(chunks)
-    if rest.strip() not in ("", "}"):
+    # Only whitespace (and the closing brace of {"nhs_numbers": [...]}) may follow, read a
+    # chunk at a time.
+    rest = buffer[pos:].strip()
+    for chunk in chunks:
+        rest += chunk.strip()
+        if rest not in ("", "}"):
+            break
+    if rest not in ("", "}"):
         raise PipelineError(400, "bad_request", "There is text after the JSON array.")
+
+
+def _text_chunks(chunks: Iterable[bytes]) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        for chunk in chunks:
+            yield decoder.decode(chunk)
+        yield decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise PipelineError(400, "bad_request", _NOT_UTF8) from error
+
+
+def _json_scan(chunks: Iterable[bytes]) -> Iterator[NumberBatch]:
+    valid: list[bytes] = []
+    invalid: list[NumberLine] = []
+    for item in _json_numbers(_text_chunks(chunks)):
+        if item.nhs_number is None:
+            invalid.append(item)
+        else:
+            valid.append(item.nhs_number.encode())
+            if len(valid) >= _JSON_BATCH:
+                yield valid, invalid
+                valid, invalid = [], []
+    yield valid, invalid
+
+
+def _format_checked(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise PipelineError(415, "unsupported_format", f"Send text, CSV or JSON, not {fmt!r}.")
 
 
 def numbers_read(chunks: Iterable[bytes], fmt: str) -> Iterator[NumberLine]:
     """NHS numbers from a stream of UTF-8 byte chunks in `fmt` (text, csv or json), one
     NumberLine per item, in order. Memory stays bounded: nothing is kept between items."""
-    if fmt not in FORMATS:
-        raise PipelineError(415, "unsupported_format", f"Send text, CSV or JSON, not {fmt!r}.")
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-
-    def text_chunks() -> Iterator[str]:
-        try:
-            for chunk in chunks:
-                yield decoder.decode(chunk)
-            yield decoder.decode(b"", final=True)
-        except UnicodeDecodeError as error:
-            raise PipelineError(400, "bad_request", "The input is not UTF-8 text.") from error
-
+    _format_checked(fmt)
     if fmt == "json":
-        return _json_numbers(text_chunks())
+        return _json_numbers(_text_chunks(chunks))
+    return _text_read(chunks) if fmt == "text" else _csv_read(chunks)
 
-    def lines() -> Iterator[str]:
-        pending = ""
-        for text in text_chunks():
-            pending += text
-            *whole, pending = pending.split("\n")
-            for line in whole:
-                yield line + "\n"
-        if pending:
-            yield pending
 
-    return _text_numbers(lines()) if fmt == "text" else _csv_numbers(lines())
+def numbers_scan(chunks: Iterable[bytes], fmt: str) -> Iterator[NumberBatch]:
+    """The same items as `numbers_read`, in batches (about one per input chunk): the valid
+    numbers, normalised, as 10-byte ASCII strings in input order, and the invalid items in
+    input order. For bulk work, where building an object per valid number would cost more
+    than checking it."""
+    _format_checked(fmt)
+    if fmt == "json":
+        return _json_scan(chunks)
+    return _text_scan(chunks) if fmt == "text" else _csv_scan(chunks)
