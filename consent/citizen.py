@@ -174,31 +174,34 @@ def who_chose(event: ConsentEvent) -> str:
 
 
 def _statuses(events: list[ConsentEvent]) -> dict[int, str]:
-    """Each event's status, replaying the register's rules (consent.register._apply): safe
-    decisions, verified ones and capacity defaults apply at once; other loosening changes wait
-    for an identity-verified event; a later choice for the same purpose replaces both."""
+    """Each event's status, replaying the register's own rule (`consent.register._apply`, so
+    the two cannot disagree): an event is applied when it is not left waiting, a waiting event
+    is applied by a later identity-verified event, and the last applied event per purpose is in
+    effect."""
+    states: dict[int, register.PurposeState] = {}
     effective: dict[int, int] = {}  # purpose id -> event in effect
-    waiting: dict[int, int] = {}  # purpose id -> event waiting for verification
+    waiting: dict[int, ConsentEvent] = {}  # purpose id -> event waiting for verification
     applied: set[int] = set()
     for event in events:
         if event.decision == ConsentEvent.IDENTITY_VERIFIED:
-            for purpose_id, event_id in waiting.items():
-                effective[purpose_id] = event_id
-                applied.add(event_id)
-            waiting.clear()
+            for purpose_id, pending in list(waiting.items()):
+                states[purpose_id] = register._apply(states[purpose_id], event, pending=pending)
+                if states[purpose_id].pending_event_id is None:
+                    effective[purpose_id] = pending.pk
+                    applied.add(pending.pk)
+                    del waiting[purpose_id]
             continue
-        if (
-            event.decision == ConsentEvent.LACKS_CAPACITY
-            or event.decision in SAFE_DECISIONS
-            or event.identity_result == ConsentEvent.VERIFIED
-        ):
+        before = states.get(event.purpose_id) or register.PurposeState(purpose_id=event.purpose_id)
+        after = register._apply(before, event)
+        states[event.purpose_id] = after
+        if after.pending_event_id == event.pk:
+            waiting[event.purpose_id] = event
+        else:
             effective[event.purpose_id] = event.pk
             applied.add(event.pk)
             waiting.pop(event.purpose_id, None)
-        else:
-            waiting[event.purpose_id] = event.pk
+    still_waiting = {event.pk for event in waiting.values()}
     in_effect = set(effective.values())
-    still_waiting = set(waiting.values())
     statuses = {}
     for event in events:
         if event.decision == ConsentEvent.IDENTITY_VERIFIED:

@@ -39,14 +39,7 @@ class Command(PipelineCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("output", metavar="OUT", help='Where to write them, or "-".')
         parser.add_argument("--purpose", required=True, help="The purpose's code.")
-        parser.add_argument(
-            "--key-env",
-            metavar="NAME",
-            help=(
-                "Take the key from this versioned environment variable, e.g. "
-                "IG_PSEUDONYM_KEY_RESEARCH_V2, while rotating keys (docs/ig-pseudonymisation.md)."
-            ),
-        )
+        self.add_key_env_argument(parser)
         self.add_progress_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:

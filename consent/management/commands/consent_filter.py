@@ -55,6 +55,16 @@ class PipelineCommand(BaseCommand):
             help="Report progress on standard error even when it is not a terminal.",
         )
 
+    def add_key_env_argument(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--key-env",
+            metavar="NAME",
+            help=(
+                "Take the key from this versioned environment variable, e.g. "
+                "IG_PSEUDONYM_KEY_RESEARCH_V2, while rotating keys (docs/ig-pseudonymisation.md)."
+            ),
+        )
+
     def progress(self, *, total: int | None, label: str, unit: str, forced: bool):
         if forced or self.stderr.isatty():
             return Progress(total=total, label=label, stream=self.stderr, unit=unit)

@@ -68,14 +68,7 @@ class Command(PipelineCommand):
             "--age-on",
             help="Work out age bands on this date, YYYY-MM-DD (default: today).",
         )
-        parser.add_argument(
-            "--key-env",
-            metavar="NAME",
-            help=(
-                "Take the key from this versioned environment variable, e.g. "
-                "IG_PSEUDONYM_KEY_RESEARCH_V2, while rotating keys (docs/ig-pseudonymisation.md)."
-            ),
-        )
+        self.add_key_env_argument(parser)
         self.add_progress_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
