@@ -174,7 +174,7 @@ def who_chose(event: ConsentEvent) -> str:
 
 
 def _statuses(events: list[ConsentEvent]) -> dict[int, str]:
-    """Each event's status, replaying the register's own rule (`consent.register._apply`, so
+    """Each event's status, replaying the register's own rule (`consent.register.event_apply`, so
     the two cannot disagree): an event is applied when it is not left waiting, a waiting event
     is applied by a later identity-verified event, and the last applied event per purpose is in
     effect."""
@@ -185,14 +185,16 @@ def _statuses(events: list[ConsentEvent]) -> dict[int, str]:
     for event in events:
         if event.decision == ConsentEvent.IDENTITY_VERIFIED:
             for purpose_id, pending in list(waiting.items()):
-                states[purpose_id] = register._apply(states[purpose_id], event, pending=pending)
+                states[purpose_id] = register.event_apply(
+                    states[purpose_id], event, pending=pending
+                )
                 if states[purpose_id].pending_event_id is None:
                     effective[purpose_id] = pending.pk
                     applied.add(pending.pk)
                     del waiting[purpose_id]
             continue
         before = states.get(event.purpose_id) or register.PurposeState(purpose_id=event.purpose_id)
-        after = register._apply(before, event)
+        after = register.event_apply(before, event)
         states[event.purpose_id] = after
         if after.pending_event_id == event.pk:
             waiting[event.purpose_id] = event

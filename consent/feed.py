@@ -3,8 +3,8 @@ order, for the purposes a system may see, with the person as an NHS number only 
 system is entitled to it and otherwise as a pseudonym under each purpose's key.
 
 `feed_page` is the selector the API serves; `feed_replay` is what a consumer does with the
-items, using the register's own rules (`consent.register._fold`), so a test can replay the feed
-into an empty copy and compare it with the projection.
+items, using the register's own rules (`consent.register.events_fold`), so a test can
+replay the feed into an empty copy and compare it with the projection.
 
 Nothing here logs or raises with an NHS number in the message.
 """
@@ -150,7 +150,7 @@ def person_key(item: dict) -> str:
 def feed_replay(items: Iterable[dict]) -> dict[tuple[str, str], str]:
     """Replay feed items (in feed order) into the state per (person, purpose code):
     "objected", "consented" or "no-choice". Changes still waiting for identity verification
-    are not applied, as in the register. The rules are the register's own (`_fold`)."""
+    are not applied, as in the register. The rules are the register's own (`events_fold`)."""
     purpose_ids: dict[str, int] = {}
     codes: dict[int, str] = {}
 
@@ -170,7 +170,7 @@ def feed_replay(items: Iterable[dict]) -> dict[tuple[str, str], str]:
                 recorded_at=dt.datetime.fromisoformat(item["recorded_at"]),
             )
 
-    states = register._fold(events())
+    states = register.events_fold(events())
     return {
         (person, codes[purpose_id]): view.state for (person, purpose_id), view in states.items()
     }

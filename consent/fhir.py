@@ -5,7 +5,7 @@ per purpose, a searchset Bundle, an OperationOutcome for errors). No database qu
 dependency on `fhir.resources` (that is a test dependency; the tests validate what is built
 here against the R4B models, R4's technical correction, whose Consent is unchanged).
 
-Which choice is "in effect" follows the register's own rule function (`register._apply`), so
+Which choice is "in effect" follows the register's own rule function (`register.event_apply`), so
 the resource cannot disagree with the projection. docs/fhir-consent.md describes the mapping.
 
 The NHS number appears only in `Consent.patient` (and `performer` when the person chose for
@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .models import Purpose
-from .register import PurposeState, _apply
+from .register import PurposeState, event_apply
 from .register_models import ConsentEvent, ConsentState
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
@@ -82,7 +82,7 @@ def purpose_histories(events: Iterable[ConsentEvent]) -> dict[int, PurposeHistor
     for event in events:
         if event.decision == ConsentEvent.IDENTITY_VERIFIED:
             for purpose_id, waiting in pending.items():
-                states[purpose_id] = _apply(states[purpose_id], event, pending=waiting)
+                states[purpose_id] = event_apply(states[purpose_id], event, pending=waiting)
                 decisions.setdefault(purpose_id, []).append(
                     Decision(waiting, event.recorded_at, states[purpose_id].state, verified=True)
                 )
@@ -91,7 +91,7 @@ def purpose_histories(events: Iterable[ConsentEvent]) -> dict[int, PurposeHistor
         if event.purpose_id is None:
             continue
         before = states.get(event.purpose_id) or PurposeState(purpose_id=event.purpose_id)
-        after = _apply(before, event)
+        after = event_apply(before, event)
         states[event.purpose_id] = after
         if after.pending_event_id is not None and after.pending_event_id == event.pk:
             pending[event.purpose_id] = event

@@ -1,7 +1,7 @@
 """The register's services (writes) and selectors (reads) (ADR 0013).
 
 Every write appends a hash-chained `ConsentEvent` and updates the `ConsentState` projection in
-the same transaction. The rules ("safe direction first", capacity) live in `_apply`, one pure
+the same transaction. The rules ("safe direction first", capacity) live in `event_apply`, one pure
 function used for the incremental projection, the full rebuild and the state on a past date,
 so the three cannot disagree.
 
@@ -122,7 +122,7 @@ def _decided(state: PurposeState, event: ConsentEvent, *, at: dt.datetime) -> Pu
     )
 
 
-def _apply(
+def event_apply(
     state: PurposeState, event: ConsentEvent, pending: ConsentEvent | None = None
 ) -> PurposeState:
     """The state after `event`. `pending` is the waiting event, needed for identity-verified."""
@@ -343,7 +343,7 @@ def choice_record(
                 "This person has been assessed as lacking capacity: a representative must decide."
             )
         _append(head, event)
-        _save_state(digits, _apply(before, event), row)
+        _save_state(digits, event_apply(before, event), row)
     return event
 
 
@@ -391,7 +391,7 @@ def capacity_record(
             )
             row = _state_row(digits, purpose.pk)
             _append(head, event)
-            _save_state(digits, _apply(_as_view(row, purpose.pk), event), row)
+            _save_state(digits, event_apply(_as_view(row, purpose.pk), event), row)
             events.append(event)
     return events
 
@@ -437,7 +437,7 @@ def identity_verified(
             nhs_number=digits, pending_event__isnull=False
         ).select_related("pending_event")
         for row in rows:
-            view = _apply(_as_view(row, row.purpose_id), event, pending=row.pending_event)
+            view = event_apply(_as_view(row, row.purpose_id), event, pending=row.pending_event)
             _save_state(digits, view, row)
     return event
 
@@ -446,17 +446,17 @@ def identity_verified(
 # Replaying
 
 
-def _fold(events: Iterable[ConsentEvent]) -> dict[tuple[str, int], PurposeState]:
+def events_fold(events: Iterable[ConsentEvent]) -> dict[tuple[str, int], PurposeState]:
     """Replay events in sequence order into state per (NHS number, purpose id)."""
     states: dict[tuple[str, int], PurposeState] = {}
     waiting: dict[str, dict[tuple[str, int], ConsentEvent]] = {}
     for event in events:
         if event.decision == Event.IDENTITY_VERIFIED:
             for key, pending in waiting.pop(event.nhs_number, {}).items():
-                states[key] = _apply(states[key], event, pending=pending)
+                states[key] = event_apply(states[key], event, pending=pending)
             continue
         key = (event.nhs_number, event.purpose_id)
-        view = _apply(states.get(key) or PurposeState(purpose_id=event.purpose_id), event)
+        view = event_apply(states.get(key) or PurposeState(purpose_id=event.purpose_id), event)
         states[key] = view
         person_waiting = waiting.setdefault(event.nhs_number, {})
         if view.pending_event_id == event.pk:
@@ -470,7 +470,7 @@ def projection_rebuild() -> int:
     """Recompute the whole projection from the events; returns the number of state rows."""
     with transaction.atomic():
         _lock_chain()  # no append may slip in between reading events and writing state
-        states = _fold(ConsentEvent.objects.order_by("sequence").iterator(chunk_size=2000))
+        states = events_fold(ConsentEvent.objects.order_by("sequence").iterator(chunk_size=2000))
         ConsentState.objects.all().delete()
         ConsentState.objects.bulk_create(
             [
@@ -500,7 +500,7 @@ def state_on(*, nhs_number: str, purpose: Purpose, when: dt.datetime) -> Purpose
     events = ConsentEvent.objects.filter(nhs_number=digits, recorded_at__lte=when).order_by(
         "sequence"
     )
-    states = _fold(e for e in events if e.purpose_id in (None, purpose.pk))
+    states = events_fold(e for e in events if e.purpose_id in (None, purpose.pk))
     return states.get((digits, purpose.pk)) or PurposeState(purpose_id=purpose.pk)
 
 
@@ -515,7 +515,7 @@ def state_for(
         events = list(
             ConsentEvent.objects.filter(nhs_number=digits, recorded_at__lte=on).order_by("sequence")
         )
-        states = _fold(events)
+        states = events_fold(events)
         return {
             p.code: states.get((digits, p.pk)) or PurposeState(purpose_id=p.pk) for p in purposes
         }

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from .access_models import AccessLogEntry
 from .pipeline_models import NationalOptOutCheck, PipelineCall
-from .register import ChainBreak, _fold, _lock_chain, chain_verify
+from .register import ChainBreak, _lock_chain, chain_verify, events_fold
 from .register_models import ConsentEvent, ConsentState, ErasedEvent, RetentionRun
 
 PEOPLE_PER_BATCH = 200
@@ -321,7 +321,7 @@ def _nothing_in_force(events: list[ConsentEvent], before: dt.datetime) -> bool:
         return False
     return all(
         state.state == ConsentState.NO_CHOICE and not state.pending
-        for state in _fold(events).values()
+        for state in events_fold(events).values()
     )
 
 
