@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-__all__ = ["AccessLogEntry", "AccessLogImmutableError"]
+__all__ = ["AccessLogEntry", "AccessLogImmutableError", "ChoiceImport"]
 
 
 class AccessLogImmutableError(Exception):
@@ -79,3 +79,23 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AccessLogImmutableError("Access log entries cannot be deleted.")
+
+
+class ChoiceImport(models.Model):
+    """One run of the bulk import of choices (`consent.bulk_import`): which file (by SHA-256),
+    who, when and how many rows, so the same file is not imported twice by mistake. Never the
+    rows themselves."""
+
+    sha256 = models.CharField(max_length=64, db_index=True)
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported = models.PositiveIntegerField()
+    failed = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["imported_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Choice import {self.pk} ({self.imported} imported)"

@@ -11,9 +11,9 @@ describes the columns and every message.
    register refuses (for example a capacity default) becomes a `LineError` and the others are
    kept.
 
-Idempotency: every file imported is remembered by its SHA-256 in a small ledger (default
-storage, `consent/choice-imports/<sha256>.json`: when, by whom, how many rows; never a
-number). `import_run` refuses a file already imported unless `force=True`.
+Idempotency: every file imported is remembered by its SHA-256 (`ChoiceImport`: when, by
+whom, how many rows; never a number). `import_run` refuses a file already imported unless
+`force=True`.
 
 Between the staff "check" page and "Import" the upload is kept in a private temporary
 directory (`CONSENT_IMPORT_DIR`, else the system temporary directory), under a random token,
@@ -38,13 +38,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from .access import access_log_record
-from .access_models import AccessLogEntry
+from .access_models import AccessLogEntry, ChoiceImport
 from .models import Purpose
 from .nhs_number import NHSNumberError, validate_nhs_number
 from .register import RegisterError, choice_record
@@ -53,7 +51,6 @@ from .register_models import ConsentEvent
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 KEEP_UPLOAD_SECONDS = 60 * 60
 MAX_FIELD_LENGTH = 200
-LEDGER_DIR = "consent/choice-imports"
 
 COLUMNS = [
     "nhs_number",
@@ -429,45 +426,27 @@ def import_run(
 # --- The ledger of imported files ----------------------------------------------------------------
 
 
-def _ledger_path(sha256: str) -> str:
-    return f"{LEDGER_DIR}/{sha256}.json"
-
-
-def _ledger_runs(sha256: str) -> list[dict]:
-    path = _ledger_path(sha256)
-    if not default_storage.exists(path):
-        return []
-    with default_storage.open(path, "rb") as ledger:
-        return json.loads(ledger.read().decode())["runs"]
-
-
 def previous_import(sha256: str) -> PreviousImport | None:
-    runs = _ledger_runs(sha256)
-    if not runs:
+    last = ChoiceImport.objects.filter(sha256=sha256).select_related("imported_by").last()
+    if last is None:
         return None
-    last = runs[-1]
+    user = last.imported_by
     return PreviousImport(
-        at=dt.datetime.fromisoformat(last["at"]),
-        imported=last["imported"],
-        failed=last["failed"],
-        by=last["by"],
+        at=last.imported_at,
+        imported=last.imported,
+        failed=last.failed,
+        by=user.email or user.get_username(),
     )
 
 
 def _ledger_add(sha256: str, *, user, imported: int, failed: int) -> None:
-    runs = _ledger_runs(sha256)
-    runs.append(
-        {
-            "at": timezone.now().isoformat(),
-            "by": user.email or user.get_username(),
-            "imported": imported,
-            "failed": failed,
-        }
+    ChoiceImport.objects.create(
+        sha256=sha256,
+        imported_at=timezone.now(),
+        imported_by=user,
+        imported=imported,
+        failed=failed,
     )
-    path = _ledger_path(sha256)
-    if default_storage.exists(path):
-        default_storage.delete(path)
-    default_storage.save(path, ContentFile(json.dumps({"sha256": sha256, "runs": runs}).encode()))
 
 
 # --- Uploads kept between the check page and the import ------------------------------------------

@@ -190,5 +190,5 @@ class NoticeVersion(models.Model):
 
 
 from .register_models import *  # noqa: E402,F403,I001
-from .access_models import AccessLogEntry  # noqa: E402, F401
+from .access_models import AccessLogEntry, ChoiceImport  # noqa: E402, F401
 from .pipeline_models import *  # noqa: E402, F403

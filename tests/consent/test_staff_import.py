@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -39,17 +38,8 @@ def with_mfa(user):
 
 @pytest.fixture(autouse=True)
 def _import_storage(settings, tmp_path):
-    """Kept uploads in this test's own directory; an empty ledger for each test."""
+    """Kept uploads in this test's own directory."""
     settings.CONSENT_IMPORT_DIR = str(tmp_path / "imports")
-    _ledger_clear()
-    yield
-    _ledger_clear()
-
-
-def _ledger_clear():
-    if default_storage.exists(bulk_import.LEDGER_DIR):
-        for name in default_storage.listdir(bulk_import.LEDGER_DIR)[1]:
-            default_storage.delete(f"{bulk_import.LEDGER_DIR}/{name}")
 
 
 @pytest.fixture
