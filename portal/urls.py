@@ -47,6 +47,8 @@ urlpatterns = [
     # The citizen "make your choice" journey (consent.urls_choose), before Wagtail's pages.
     path("data-sharing/choose/", include("consent.urls_choose")),
     path("data-sharing/your-choices/", include("consent.urls_citizen")),
+    # Self-care tools and self-assessments (selfcare.urls), before Wagtail's pages.
+    path("self-care/", include("selfcare.urls")),
 ]
 
 if settings.DEBUG:

@@ -160,6 +160,9 @@ class Definition:
     attribution: str = ""
     start_content: str = ""
     task_list: bool = False  # long assessments show a task list of sections
+    # A named calculator (selfcare.calculators) works out the result from the answers, e.g.
+    # the care-cost estimator; scoring rules may be empty then.
+    calculator: str = ""
     licence_required: bool = False
 
     @property
@@ -316,6 +319,7 @@ def definition_load(data: Mapping) -> Definition:
         attribution=data.get("attribution", ""),
         start_content=data.get("start_content", ""),
         task_list=bool(data.get("task_list", False)),
+        calculator=data.get("calculator", ""),
         licence_required=bool(data.get("licence_required", False)),
     )
     _check(definition)
@@ -405,19 +409,35 @@ def _check_condition(
         raise DefinitionError(f"{where}: op must be one of {', '.join(OPERATORS)}")
 
 
-_BUILTIN_CACHE: dict[str, Definition] | None = None
+_CACHE: dict[tuple[str, ...], dict[str, Definition]] = {}
+
+
+def definition_dirs() -> list[Path]:
+    """The repository's definitions, then any in `SELFCARE_EXTRA_DEFINITION_DIRS` (tests use
+    this for example definitions that are not shipped)."""
+    from django.conf import settings
+
+    return [BUILTIN_DIR, *(Path(d) for d in settings.SELFCARE_EXTRA_DEFINITION_DIRS)]
 
 
 def builtin_definitions() -> dict[str, Definition]:
-    """The definitions shipped in selfcare/definitions/*.json, by slug (loaded once)."""
-    global _BUILTIN_CACHE
-    if _BUILTIN_CACHE is None:
-        loaded = {}
-        for path in sorted(BUILTIN_DIR.glob("*.json")):
-            definition = definition_load(json.loads(path.read_text()))
-            loaded[definition.slug] = definition
-        _BUILTIN_CACHE = loaded
-    return _BUILTIN_CACHE
+    """The definitions shipped as JSON files, by slug (loaded once per set of folders)."""
+    dirs = definition_dirs()
+    key = tuple(str(d) for d in dirs)
+    if key not in _CACHE:
+        loaded: dict[str, Definition] = {}
+        for folder in dirs:
+            for path in sorted(folder.glob("*.json")):
+                definition = definition_load(json.loads(path.read_text()))
+                if definition.slug in loaded:
+                    raise DefinitionError(f"{path}: slug {definition.slug} is already defined")
+                loaded[definition.slug] = definition
+        _CACHE[key] = loaded
+    return _CACHE[key]
+
+
+def definition_get(slug: str) -> Definition | None:
+    return builtin_definitions().get(slug)
 
 
 # ---------------------------------------------------------------------------------------------

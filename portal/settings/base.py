@@ -368,3 +368,9 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Self-care (selfcare.engine): extra folders of assessment definitions (JSON) beside the
+# built-in ones; the tests add example definitions this way.
+SELFCARE_EXTRA_DEFINITION_DIRS: list[str] = [
+    d for d in env("SELFCARE_EXTRA_DEFINITION_DIRS", "").split(":") if d
+]
