@@ -466,7 +466,7 @@ def _compare(actual: Any, op: str, expected: Any) -> bool:
         return str(actual) in values
     if op in ("eq", "ne"):
         equal = (
-            str(actual) in expected
+            str(expected) in actual
             if isinstance(actual, list) and not isinstance(expected, list)
             else str(actual) == str(expected)
         )

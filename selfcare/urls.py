@@ -1,3 +1,18 @@
-"""Self-care tools at /self-care/ (filled in by selfcare.views)."""
+"""Self-care tools at /self-care/: any assessment definition runs through these views."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "selfcare"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:slug>/", views.start, name="start"),
+    path("<slug:slug>/tasks/", views.tasks, name="tasks"),
+    path("<slug:slug>/q/<slug:page_id>/", views.question_page, name="page"),
+    path("<slug:slug>/check/", views.check, name="check"),
+    path("<slug:slug>/important/<slug:interrupt_id>/", views.interrupt, name="interrupt"),
+    path("<slug:slug>/result/", views.result, name="result"),
+    path("<slug:slug>/start-again/", views.start_again, name="start_again"),
+]
