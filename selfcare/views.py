@@ -36,7 +36,9 @@ TASK_NOT_STARTED, TASK_IN_PROGRESS, TASK_COMPLETED = "Not started", "In progress
 
 def _definition(slug: str) -> Definition:
     definition = engine.definition_get(slug)
-    if definition is None:
+    # A licensed instrument is only offered once the council records its licence (not yet
+    # possible, so never).
+    if definition is None or definition.licence_required:
         raise Http404("No such self-care tool")
     return definition
 

@@ -116,6 +116,8 @@ def test_index_lists_tools_by_kind_without_licence_restricted_ones(client, setti
     assert html.index(f'href="{BASE}/"') > assessments
     assert "A made-up assessment that exercises every part of the engine" in html
     assert "/self-care/restricted/" not in html
+    # Nor can it be reached by its address: no licence can be recorded yet.
+    assert client.get("/self-care/restricted/").status_code == 404
 
 
 def test_unknown_tool_and_unknown_page_are_not_found(client):
