@@ -90,6 +90,41 @@ class SiteSettings(BaseSiteSetting):
         help_text="Where people are told to go when their review is a complaint.",
     )
 
+    social_care_contacts = RichTextField(
+        features=["bold", "link", "ul"],
+        blank=True,
+        default=(
+            "<ul><li>If someone is in immediate danger, call <b>999</b>.</li>"
+            "<li>Adult social care: call <b>01234 567891</b> (Monday to Friday, 9am to 5pm).</li>"
+            "<li>Out of hours, call the emergency duty team on <b>01234 567892</b>.</li>"
+            "<li>Carers' helpline: call <b>0800 808 7777</b> (free, Carers UK).</li></ul>"
+        ),
+        help_text="Shown at once when a self-assessment says someone cannot carry on caring "
+        "or may be at risk of harm.",
+    )
+    assessment_timescale = models.CharField(
+        max_length=120,
+        default="within 10 working days",
+        help_text='When social care will contact someone after a self-assessment, as in "We '
+        'will contact you ...".',
+    )
+    assessment_urgent_timescale = models.CharField(
+        max_length=120,
+        default="by the end of the next working day",
+        help_text="The same, for a self-assessment marked urgent.",
+    )
+    assessment_next_steps = RichTextField(
+        features=["bold", "link", "ul", "ol"],
+        blank=True,
+        default=(
+            "<ol><li>A social care practitioner reads your self-assessment.</li>"
+            "<li>They contact you to talk about it and agree what happens next. This may be a "
+            "conversation on the phone or a visit.</li>"
+            "<li>If you are eligible for support, you agree a support plan together.</li></ol>"
+        ),
+        help_text='"What happens next" after a self-assessment is sent (page and email).',
+    )
+
     panels = [
         MultiFieldPanel([FieldPanel("council_name"), FieldPanel("service_name")], "Names"),
         MultiFieldPanel(
@@ -105,6 +140,15 @@ class SiteSettings(BaseSiteSetting):
                 FieldPanel("complaints_url"),
             ],
             "Reviews",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("social_care_contacts"),
+                FieldPanel("assessment_timescale"),
+                FieldPanel("assessment_urgent_timescale"),
+                FieldPanel("assessment_next_steps"),
+            ],
+            "Self-assessments",
         ),
     ]
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -133,6 +134,24 @@ class Interrupt:
     body: str
     # Filled from SiteSettings by the view when set (e.g. the crisis wording).
     site_setting: str = ""
+    # Shown as soon as the answer that triggers it is saved (e.g. "I can't carry on caring"),
+    # not only before the result.
+    immediate: bool = False
+
+
+@dataclass(frozen=True)
+class SubmissionConfig:
+    """A self-assessment that is sent to the council: which answers are the contact details,
+    what makes it urgent, and the reference's prefix (selfcare.submissions)."""
+
+    reference_prefix: str
+    name_question: str = ""
+    email_question: str = ""
+    phone_question: str = ""
+    consent_question: str = ""  # checkboxes: who the person agrees we share it with
+    proxy_condition: Mapping | None = None  # true when someone completed it for another
+    # Flags that make a submission urgent, each with the reason practitioners are shown.
+    urgent_flags: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -164,6 +183,7 @@ class Definition:
     # the care-cost estimator; scoring rules may be empty then.
     calculator: str = ""
     licence_required: bool = False
+    submission: SubmissionConfig | None = None
 
     @property
     def pages(self) -> list[Page]:
@@ -304,6 +324,7 @@ def definition_load(data: Mapping) -> Definition:
                 title=i.get("title", ""),
                 body=i.get("body", ""),
                 site_setting=i.get("site_setting", ""),
+                immediate=bool(i.get("immediate", False)),
             )
             for i in data.get("interrupts", [])
         ),
@@ -321,9 +342,36 @@ def definition_load(data: Mapping) -> Definition:
         task_list=bool(data.get("task_list", False)),
         calculator=data.get("calculator", ""),
         licence_required=bool(data.get("licence_required", False)),
+        submission=_submission_config(data.get("submission"), where),
     )
     _check(definition)
     return definition
+
+
+def _urgent_flags(data: Any, where: str) -> dict[str, str]:
+    """{"flag": "reason", ...}, or a list of flags (the reason is then the flag's name)."""
+    if isinstance(data, list):
+        return {str(flag): str(flag).replace("_", " ").capitalize() for flag in data}
+    if isinstance(data, Mapping):
+        return {str(flag): str(reason) for flag, reason in data.items()}
+    raise DefinitionError(f"{where}: submission.urgent_flags must be an object or a list")
+
+
+def _submission_config(data: Mapping | None, where: str) -> SubmissionConfig | None:
+    if data is None:
+        return None
+    prefix = str(data.get("reference_prefix", ""))
+    if not re.fullmatch(r"[A-Z]{2,4}", prefix):
+        raise DefinitionError(f"{where}: submission.reference_prefix must be 2 to 4 capitals")
+    return SubmissionConfig(
+        reference_prefix=prefix,
+        name_question=data.get("name_question", ""),
+        email_question=data.get("email_question", ""),
+        phone_question=data.get("phone_question", ""),
+        consent_question=data.get("consent_question", ""),
+        proxy_condition=data.get("proxy_condition"),
+        urgent_flags=_urgent_flags(data.get("urgent_flags", {}), where),
+    )
 
 
 def _check(definition: Definition) -> None:
@@ -374,6 +422,20 @@ def _check(definition: Definition) -> None:
         )
     for block in definition.results:
         _check_condition(block.show_if, everything, known_scores, flags, f"{where} result")
+    config = definition.submission
+    if config is not None:
+        for name in ("name_question", "email_question", "phone_question", "consent_question"):
+            qid = getattr(config, name)
+            if qid and qid not in everything:
+                raise DefinitionError(f"{where}: submission.{name} {qid} is not a question")
+        if config.consent_question and questions[config.consent_question].type != "checkboxes":
+            raise DefinitionError(f"{where}: submission.consent_question must be checkboxes")
+        for flag in config.urgent_flags:
+            if flag not in flags:
+                raise DefinitionError(f"{where}: submission.urgent_flags: unknown flag {flag}")
+        _check_condition(
+            config.proxy_condition, everything, known_scores, flags, f"{where} submission"
+        )
 
 
 def _check_condition(

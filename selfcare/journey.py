@@ -132,3 +132,65 @@ def journey_started(*, session: SessionBase, definition: Definition) -> bool:
     store = session.get(SESSION_KEY)
     entry = store.get(definition.slug) if isinstance(store, dict) else None
     return isinstance(entry, dict) and bool(entry.get("saved_pages") or entry.get("answers"))
+
+
+def journey_saved_at(*, session: SessionBase, definition: Definition) -> str:
+    """When this browser last saved a page (ISO), or "" (restoring a saved draft compares)."""
+    return str(_entry(session, definition).get("saved_at", ""))
+
+
+def journey_touch(*, session: SessionBase, definition: Definition, when: str) -> None:
+    _entry(session, definition, create=True)["saved_at"] = when
+    session.modified = True
+
+
+def journey_load(
+    *,
+    session: SessionBase,
+    definition: Definition,
+    version: int,
+    answers: Answers,
+    saved_pages: list[str],
+    saved_at: str,
+) -> None:
+    """Replace this definition's progress with a saved draft (from another device). Answers
+    saved against an older version are brought up to date as usual."""
+    _store(session)[definition.slug] = {
+        "version": version,
+        "answers": dict(answers),
+        "saved_pages": list(saved_pages),
+        "saved_at": saved_at,
+    }
+    session.modified = True
+    _entry(session, definition)
+
+
+def journey_progress(*, session: SessionBase, definition: Definition) -> tuple[Answers, list[str]]:
+    entry = _entry(session, definition)
+    return dict(entry.get("answers") or {}), list(entry.get("saved_pages", []))
+
+
+def journey_mark_submitted(*, session: SessionBase, definition: Definition, reference: str) -> None:
+    """Sent: the answers can no longer be changed; the result page shows the reference."""
+    entry = _entry(session, definition, create=True)
+    entry["submitted"] = reference
+    session.modified = True
+
+
+def journey_submitted(*, session: SessionBase, definition: Definition) -> str:
+    """The reference this browser's answers were sent under, or ""."""
+    return str(_entry(session, definition).get("submitted", ""))
+
+
+def journey_immediate_shown(*, session: SessionBase, definition: Definition) -> set[str]:
+    """ "At once" interrupts already shown for the current answers."""
+    return set(_entry(session, definition).get("immediate_shown", []))
+
+
+def journey_set_immediate_shown(
+    *, session: SessionBase, definition: Definition, ids: set[str]
+) -> None:
+    entry = _entry(session, definition, create=True)
+    if set(entry.get("immediate_shown", [])) != ids:
+        entry["immediate_shown"] = sorted(ids)
+        session.modified = True

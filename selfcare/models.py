@@ -12,8 +12,11 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from wagtail.models import DraftStateMixin, RevisionMixin
 
 # Keys of the minimum income guarantee table that the calculation needs.
 MIG_KEYS = (
@@ -144,3 +147,253 @@ class ChargingYear(models.Model):
 def charging_year_for(day: dt.date) -> ChargingYear | None:
     """The figures in force on `day`: the latest year that has started."""
     return ChargingYear.objects.filter(starts_on__lte=day).order_by("-starts_on").first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Save and return, submissions and the practitioners' queue (issue 6).
+
+DRAFT_LIFETIME = dt.timedelta(days=60)
+DRAFT_REMINDER_BEFORE = dt.timedelta(days=7)
+
+
+class SavedDraft(models.Model):
+    """A signed-in person's unfinished self-assessment, so they can carry on from another
+    device (selfcare.drafts). Deleted when sent, when started again, or 60 days after the last
+    save (`manage.py selfcare_expire_drafts`, which also sends the reminder 7 days before)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="selfcare_drafts"
+    )
+    definition_slug = models.SlugField(max_length=80)
+    definition_version = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    saved_pages = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "definition_slug"], name="selfcare_one_draft_per_tool"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Saved {self.definition_slug} (expires {self.expires_at:%Y-%m-%d})"
+
+
+class Submission(models.Model):
+    """A self-assessment someone sent: a case in the practitioners' queue. Keeps the answers
+    as given, what they were shown ("summary", frozen so a later definition cannot change it)
+    and the definition and scoring versions used."""
+
+    NEW, IN_PROGRESS, WAITING, CLOSED = "new", "in-progress", "waiting", "closed"
+    STATUSES = [
+        (NEW, "New"),
+        (IN_PROGRESS, "In progress"),
+        (WAITING, "Waiting for the person"),
+        (CLOSED, "Closed"),
+    ]
+
+    reference = models.CharField(max_length=16, unique=True)
+    definition_slug = models.SlugField(max_length=80, db_index=True)
+    definition_title = models.CharField(max_length=200)
+    definition_version = models.PositiveIntegerField()
+    scoring_version = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    # [{"title": section, "rows": [{"key": question, "answer": text}, ...]}, ...]
+    summary = models.JSONField(default=list)
+    # {"scores": {...}, "bands": {rule: band id}, "flags": [...], "eligibility": {...} | None}
+    outcome = models.JSONField(default=dict)
+    urgent = models.BooleanField(default=False, db_index=True)
+    urgent_reasons = models.JSONField(default=list, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    completed_by_proxy = models.BooleanField(default=False)
+    consent_to_share = models.JSONField(default=list, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="selfcare_submissions",
+    )
+    submitted_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=20, choices=STATUSES, default=NEW, db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="selfcare_cases",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-urgent", "submitted_at"]
+        permissions = [("work_on_submission", "Can work on self-assessment submissions")]
+        indexes = [models.Index(fields=["status", "-urgent", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.definition_title} {self.reference}"
+
+
+class SubmissionNote(models.Model):
+    """A practitioner's case note."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.submission_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CaseActivity(models.Model):
+    """Who looked at or changed a case, and when: staff access to personal records is logged."""
+
+    VIEWED, PRINTED, ASSIGNED, STATUS, NOTE = "viewed", "printed", "assigned", "status", "note"
+    ACTIONS = [
+        (VIEWED, "Viewed"),
+        (PRINTED, "Printed"),
+        (ASSIGNED, "Assigned"),
+        (STATUS, "Changed status"),
+        (NOTE, "Added a note"),
+    ]
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="activity")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=ACTIONS)
+    detail = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} case {self.submission_id}"
+
+
+class WebhookDelivery(models.Model):
+    """One submission sent to the council's case system (selfcare.webhooks): the exact body
+    is kept so every retry sends the same bytes and signature input."""
+
+    PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+    STATUSES = [(PENDING, "Waiting to be sent"), (DELIVERED, "Delivered"), (FAILED, "Gave up")]
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=60, default="submission.created")
+    url = models.URLField(max_length=500)
+    body = models.TextField()
+    status = models.CharField(max_length=12, choices=STATUSES, default=PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} for case {self.submission_id}: {self.get_status_display()}"
+
+
+class WebhookAttempt(models.Model):
+    """The delivery log: one row per try, with the answer (never the body)."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"Attempt at {self.at:%Y-%m-%d %H:%M}: {self.status_code or self.error}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff-edited: signposting and council-authored definitions.
+
+SIGNPOST_KEY_HELP = (
+    'What in a result this rule matches: "always"; "eligible" or "not-eligible" (the indicative '
+    'eligibility of a self-assessment); "outcome:<code>" (an outcome the person cannot achieve, '
+    'for example outcome:nutrition); "band:<rule>:<band>" (for example band:severity:moderate); '
+    'or "flag:<name>" (for example flag:urgent).'
+)
+
+
+class SignpostRule(models.Model):
+    """Staff-editable signposting (selfcare.signposting): when a result of `definition_slug`
+    matches `key`, offer directory services in `categories`."""
+
+    definition_slug = models.SlugField(
+        max_length=80, help_text="The self-care tool, as in its address: /self-care/<tool>/."
+    )
+    key = models.CharField(max_length=120, help_text=SIGNPOST_KEY_HELP)
+    categories = models.ManyToManyField(
+        "directory.TaxonomyTerm",
+        related_name="+",
+        limit_choices_to={"taxonomy__is_browsable": True},
+        help_text="Directory categories to offer.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why (for other editors).")
+
+    class Meta:
+        ordering = ["definition_slug", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition_slug", "key"], name="selfcare_one_signpost_rule_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_slug}: {self.key}"
+
+
+class CouncilDefinition(DraftStateMixin, RevisionMixin, models.Model):
+    """An assessment definition written by the council in the Wagtail admin: drafted, published
+    and versioned with Wagtail's revisions. The published JSON is what people see; a licensed
+    instrument (WEMWBS, ASCOT-Carer, ...) is only offered with a licence reference."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Its address: /self-care/<slug>/."
+    )
+    definition = models.JSONField(
+        help_text="The definition, in the format of docs/selfcare-definitions.md."
+    )
+    licence_reference = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Required for a licensed instrument: the licence number or agreement "
+        "reference, and who holds it.",
+    )
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="selfcare_definition")
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "council self-care definition"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def revisions(self):
+        return self._revisions

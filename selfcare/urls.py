@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:slug>/check/", views.check, name="check"),
     path("<slug:slug>/important/<slug:interrupt_id>/", views.interrupt, name="interrupt"),
     path("<slug:slug>/result/", views.result, name="result"),
+    path("<slug:slug>/summary/", views.summary, name="summary"),
     path("<slug:slug>/start-again/", views.start_again, name="start_again"),
 ]

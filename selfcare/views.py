@@ -16,15 +16,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.models import SiteSettings
 from portal.templatetags.design_system import govuk_richtext
 
-from . import engine, journey
+from . import drafts, engine, journey
+from .catalogue import Offered, offered_all, offered_get
 from .engine import Answers, Definition, Outcome, Page, Question
 from .signposting import signposts_for
+from .submissions import submission_create, summary_sections
 
 KIND_HEADINGS = {"wellbeing-check": "Check your wellbeing", "self-assessment": "Self-assessments"}
 TASK_NOT_STARTED, TASK_IN_PROGRESS, TASK_COMPLETED = "Not started", "In progress", "Completed"
@@ -34,13 +37,37 @@ TASK_NOT_STARTED, TASK_IN_PROGRESS, TASK_COMPLETED = "Not started", "In progress
 # Helpers
 
 
-def _definition(slug: str) -> Definition:
-    definition = engine.definition_get(slug)
-    # A licensed instrument is only offered once the council records its licence (not yet
-    # possible, so never).
-    if definition is None or definition.licence_required:
+def _offered(slug: str) -> Offered:
+    # The catalogue leaves out licensed instruments without a licence reference.
+    offered = offered_get(slug)
+    if offered is None:
         raise Http404("No such self-care tool")
+    return offered
+
+
+def _definition(slug: str) -> Definition:
+    return _offered(slug).definition
+
+
+def _load(request: HttpRequest, slug: str) -> Definition:
+    """The definition, with a signed-in person's saved draft brought into this session when
+    it is newer (save and return on another device)."""
+    definition = _definition(slug)
+    if request.user.is_authenticated and drafts.drafts_apply(definition):
+        drafts.draft_restore(user=request.user, session=request.session, definition=definition)
     return definition
+
+
+def _submitted(request: HttpRequest, definition: Definition) -> str:
+    return journey.journey_submitted(session=request.session, definition=definition)
+
+
+def _safe_next(definition: Definition, candidate: str) -> str | None:
+    """A `next` address inside this tool's journey, or None (no open redirects)."""
+    prefix = _url("start", definition)
+    if candidate.startswith(prefix) and "//" not in candidate and "\\" not in candidate:
+        return candidate
+    return None
 
 
 def _trusted(definition: Definition) -> bool:
@@ -208,7 +235,7 @@ def _not_ready(request: HttpRequest, definition: Definition, answers: Answers) -
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    offered = [d for d in engine.builtin_definitions().values() if not d.licence_required]
+    offered = [o.definition for o in offered_all().values()]
     groups = [
         {"heading": heading, "definitions": sorted(
             (d for d in offered if d.kind == kind), key=lambda d: d.title.casefold()
@@ -222,9 +249,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    definition = _definition(slug)
+    offered = _offered(slug)
+    definition = _load(request, slug)
     answers = _answers(request, definition)
     started = journey.journey_started(session=request.session, definition=definition)
+    saving = drafts.drafts_apply(definition)
+    draft = drafts.draft_get(user=request.user, definition=definition) if saving else None
     return render(
         request,
         "selfcare/start.html",
@@ -239,13 +269,21 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             "resume_url": _url("tasks", definition)
             if definition.task_list
             else _resume_url(definition, answers),
+            "saving": saving,
+            "draft": draft,
+            "submitted": _submitted(request, definition),
+            "result_url": _url("result", definition),
+            "sign_in_url": reverse("account_login") + "?" + urlencode({"next": request.path}),
+            "licence_reference": offered.licence_reference,
         },
     )
 
 
 @require_GET
 def tasks(request: HttpRequest, slug: str) -> HttpResponse:
-    definition = _definition(slug)
+    definition = _load(request, slug)
+    if _submitted(request, definition):
+        return redirect(_url("result", definition))
     answers = _answers(request, definition)
     saved = journey.journey_saved_pages(session=request.session, definition=definition)
     rows = []
@@ -276,6 +314,11 @@ def tasks(request: HttpRequest, slug: str) -> HttpResponse:
             }
         )
     complete = engine.is_complete(definition, answers)
+    draft = (
+        drafts.draft_get(user=request.user, definition=definition)
+        if drafts.drafts_apply(definition)
+        else None
+    )
     return render(
         request,
         "selfcare/tasks.html",
@@ -286,16 +329,23 @@ def tasks(request: HttpRequest, slug: str) -> HttpResponse:
             "sections_done": sum(1 for row in rows if row["status"] == TASK_COMPLETED),
             "check_url": _url("check", definition),
             "back_url": _url("start", definition),
+            "saving": drafts.drafts_apply(definition),
+            "draft": draft,
+            "sign_in_url": reverse("account_login")
+            + "?"
+            + urlencode({"next": _url("tasks", definition)}),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def question_page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
-    definition = _definition(slug)
+    definition = _load(request, slug)
     page = definition.page(page_id)
     if page is None:
         raise Http404("No such question page")
+    if _submitted(request, definition):
+        return redirect(_url("result", definition))
     answers = _answers(request, definition)
     if page.id not in {p.id for p in engine.pages_visible(definition, answers)}:
         return redirect(_resume_url(definition, answers))
@@ -308,7 +358,14 @@ def question_page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse
             answers = journey.journey_save_page(
                 session=request.session, definition=definition, page=page, cleaned=cleaned
             )
-            return redirect(_next_url(definition, answers, page, change=change))
+            drafts.draft_save(user=request.user, session=request.session, definition=definition)
+            following = _next_url(definition, answers, page, change=change)
+            urgent = _immediate_interrupt(request, definition, answers)
+            if urgent is not None:
+                return redirect(
+                    _url("interrupt", definition, urgent.id) + "?" + urlencode({"next": following})
+                )
+            return redirect(following)
         values = {**cleaned, **raw}
     heading_in_field = page.single and not page.intro
     fields = _fields(page, answers, values, errors, heading=heading_in_field)
@@ -335,32 +392,43 @@ def question_page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, slug: str) -> HttpResponse:
-    definition = _definition(slug)
+    definition = _load(request, slug)
+    if _submitted(request, definition):
+        return redirect(_url("result", definition))
     answers = _answers(request, definition)
     if not engine.is_complete(definition, answers):
         return redirect(_resume_url(definition, answers))
     if request.method == "POST":
         journey.journey_mark_checked(session=request.session, definition=definition)
+        if definition.submission is not None:
+            submission = submission_create(
+                definition=definition,
+                answers=answers,
+                user=request.user,
+                site_settings=_site_settings(request),
+            )
+            journey.journey_mark_submitted(
+                session=request.session, definition=definition, reference=submission.reference
+            )
         outcome = engine.outcome_for(definition, answers)
         if outcome.interrupts:
             return redirect(_url("interrupt", definition, outcome.interrupts[0].id))
         return redirect(_url("result", definition))
     visible = engine.pages_visible(definition, answers)
-    sections = []
-    for section in definition.sections:
-        rows = [
-            {
-                "question": question,
-                "key": question.summary_label or question.label,
-                "answer": engine.answer_display(question, answers.get(question.id)),
-                "change_url": _page_url(definition, page, change=True),
-            }
-            for page in visible
-            if page.section_id == section.id
-            for question in engine.questions_visible(page, answers)
-        ]
-        if rows:
-            sections.append({"section": section, "rows": rows})
+    sections = [
+        {
+            "section": group["section"],
+            "rows": [
+                {
+                    "key": row.key,
+                    "answer": row.answer,
+                    "change_url": _page_url(definition, definition.page(row.page_id), change=True),
+                }
+                for row in group["rows"]
+            ],
+        }
+        for group in summary_sections(definition, answers)
+    ]
     if definition.task_list or not visible:
         back = _url("tasks" if definition.task_list else "start", definition)
     else:
@@ -373,6 +441,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
             "sections": sections,
             "headings": len(sections) > 1,
             "back_url": back,
+            "sends": definition.submission is not None,
         },
     )
 
@@ -393,23 +462,64 @@ def _next_interrupt_url(
     return _url("result", definition)
 
 
+def _site_settings(request: HttpRequest) -> SiteSettings:
+    try:
+        return SiteSettings.for_request(request)
+    except Exception:  # no Site matches this host: the model's defaults still apply
+        return SiteSettings()
+
+
 def _site_setting_html(request: HttpRequest, name: str) -> str:
     if not name or name not in {f.name for f in SiteSettings._meta.get_fields()}:
         return ""
-    try:
-        settings = SiteSettings.for_request(request)
-    except Exception:  # no Site matches this host: the model's defaults still apply
-        settings = SiteSettings()
-    return str(getattr(settings, name, "") or "")
+    return str(getattr(_site_settings(request), name, "") or "")
+
+
+def _immediate_interrupt(request: HttpRequest, definition: Definition, answers: Answers):
+    """An "at once" interrupt (such as phone numbers for someone who cannot carry on caring)
+    whose condition the answers now meet and that has not been shown for them yet. One that
+    stops applying is forgotten, so it shows again if it applies again."""
+    immediate = [i for i in definition.interrupts if i.immediate]
+    if not immediate:
+        return None
+    outcome = engine.outcome_for(definition, answers)
+    applying = {i.id for i in outcome.interrupts if i.immediate}
+    shown = journey.journey_immediate_shown(session=request.session, definition=definition)
+    journey.journey_set_immediate_shown(
+        session=request.session, definition=definition, ids=shown & applying
+    )
+    return next((i for i in immediate if i.id in applying and i.id not in shown), None)
 
 
 @require_GET
 def interrupt(request: HttpRequest, slug: str, interrupt_id: str) -> HttpResponse:
-    definition = _definition(slug)
+    definition = _load(request, slug)
     answers = _answers(request, definition)
+    outcome = engine.outcome_for(definition, answers)
+    following = _safe_next(definition, request.GET.get("next", ""))
+    early = next(
+        (i for i in outcome.interrupts if i.id == interrupt_id and i.immediate and following),
+        None,
+    )
+    if early is not None:  # shown at once, in the middle of the questions
+        shown_ids = journey.journey_immediate_shown(session=request.session, definition=definition)
+        journey.journey_set_immediate_shown(
+            session=request.session, definition=definition, ids=shown_ids | {early.id}
+        )
+        return render(
+            request,
+            "selfcare/interrupt.html",
+            {
+                "definition": definition,
+                "body_html": _content(early.body, trusted=_trusted(definition)),
+                "interrupt": early,
+                "setting_html": _site_setting_html(request, early.site_setting),
+                "continue_url": following,
+                "back_url": following,
+            },
+        )
     if (elsewhere := _not_ready(request, definition, answers)) is not None:
         return redirect(elsewhere)
-    outcome = engine.outcome_for(definition, answers)
     shown = next((i for i in outcome.interrupts if i.id == interrupt_id), None)
     if shown is None:
         return redirect(_next_interrupt_url(request, definition, outcome))
@@ -425,7 +535,7 @@ def interrupt(request: HttpRequest, slug: str, interrupt_id: str) -> HttpRespons
             "interrupt": shown,
             "setting_html": _site_setting_html(request, shown.site_setting),
             "continue_url": _next_interrupt_url(request, definition, outcome, after=shown.id),
-            "back_url": _url("check", definition),
+            "back_url": _url("result" if _submitted(request, definition) else "check", definition),
         },
     )
 
@@ -480,7 +590,7 @@ def _score_rows(definition: Definition, outcome: Outcome, *, trusted: bool) -> l
 
 @require_GET
 def result(request: HttpRequest, slug: str) -> HttpResponse:
-    definition = _definition(slug)
+    definition = _load(request, slug)
     answers = _answers(request, definition)
     if (elsewhere := _not_ready(request, definition, answers)) is not None:
         return redirect(elsewhere)
@@ -508,7 +618,16 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
         "wellbeing": definition.kind == "wellbeing-check",
         "check_url": _url("check", definition),
         "start_again_url": _url("start_again", definition),
+        "reference": _submitted(request, definition),
+        "summary_url": _url("summary", definition),
     }
+    if context["reference"]:
+        site = _site_settings(request)
+        context["site"] = site
+        context["urgent"] = bool(
+            definition.submission
+            and any(flag in outcome.flags for flag in definition.submission.urgent_flags)
+        )
     if definition.calculator:
         from . import calculators  # built separately; only calculator definitions need it
 
@@ -524,4 +643,25 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
 def start_again(request: HttpRequest, slug: str) -> HttpResponse:
     definition = _definition(slug)
     journey.journey_reset(session=request.session, definition=definition)
+    drafts.draft_delete(user=request.user, definition=definition)
     return redirect(_url("start", definition))
+
+
+@require_GET
+def summary(request: HttpRequest, slug: str) -> HttpResponse:
+    """The answers laid out for printing (or saving as PDF from the browser's print dialogue),
+    with the reference once sent. From the session only: nothing is looked up by reference."""
+    definition = _load(request, slug)
+    answers = _answers(request, definition)
+    if not engine.is_complete(definition, answers):
+        return redirect(_resume_url(definition, answers))
+    return render(
+        request,
+        "selfcare/summary.html",
+        {
+            "definition": definition,
+            "sections": summary_sections(definition, answers),
+            "reference": _submitted(request, definition),
+            "back_url": _url("result" if _submitted(request, definition) else "check", definition),
+        },
+    )

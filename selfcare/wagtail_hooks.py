@@ -16,3 +16,6 @@ class ChargingYearViewSet(SnippetViewSet):
 
 
 register_snippet(ChargingYearViewSet)
+
+# Council-authored definitions register themselves there.
+from . import admin_definitions  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Council-authored definitions in the Wagtail admin (being written)."""
