@@ -40,6 +40,7 @@ urlpatterns = [
     path("manage/reviews/", include(review_urls.moderation_urlpatterns)),
     # Staff pages for the consent register (consent.urls_staff).
     path("manage/consent/", include("consent.urls_staff")),
+    path("manage/self-care/", include("selfcare.urls_staff")),
     path("providers/reviews/", include(review_urls.provider_urlpatterns)),
     path("providers/", include("directory.urls_freshness")),
     # Providers' self-service: organisations, requests, members (directory.urls_providers).
