@@ -397,3 +397,26 @@ class CouncilDefinition(DraftStateMixin, RevisionMixin, models.Model):
     @property
     def revisions(self):
         return self._revisions
+
+
+class SavedResult(models.Model):
+    """A wellbeing check result a signed-in person chose to keep, to see how they are doing
+    over time. Scores and bands only: never the answers. Kept until the person deletes it or
+    their account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="selfcare_results"
+    )
+    definition_slug = models.SlugField(max_length=80)
+    definition_title = models.CharField(max_length=200)
+    definition_version = models.PositiveIntegerField()
+    scoring_version = models.PositiveIntegerField()
+    # [{"label": "Your score", "score": 7, "maximum": 21, "band": "Mild anxiety"}, ...]
+    scores = models.JSONField(default=list)
+    saved_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-saved_at"]
+
+    def __str__(self) -> str:
+        return f"{self.definition_title} result saved {self.saved_at:%Y-%m-%d}"

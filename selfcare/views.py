@@ -12,10 +12,12 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +28,7 @@ from portal.templatetags.design_system import govuk_richtext
 from . import drafts, engine, journey
 from .catalogue import Offered, offered_all, offered_get
 from .engine import Answers, Definition, Outcome, Page, Question
+from .models import SavedResult
 from .signposting import signposts_for
 from .submissions import submission_create, summary_sections
 
@@ -620,6 +623,11 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
         "start_again_url": _url("start_again", definition),
         "reference": _submitted(request, definition),
         "summary_url": _url("summary", definition),
+        "save_result_url": _url("save_result", definition),
+        "result_saved": request.GET.get("saved") == "1",
+        "sign_in_to_save_url": reverse("account_login")
+        + "?"
+        + urlencode({"next": _url("result", definition)}),
     }
     if context["reference"]:
         site = _site_settings(request)
@@ -664,4 +672,66 @@ def summary(request: HttpRequest, slug: str) -> HttpResponse:
             "reference": _submitted(request, definition),
             "back_url": _url("result" if _submitted(request, definition) else "check", definition),
         },
+    )
+
+
+def _saved_scores(definition: Definition, outcome: Outcome) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": row["label"],
+            "score": row["score"],
+            "maximum": row["maximum"],
+            "band": row["band"].label if row["band"] else "",
+        }
+        for row in _score_rows(definition, outcome, trusted=False)
+    ]
+
+
+@require_POST
+def save_result(request: HttpRequest, slug: str) -> HttpResponse:
+    """A signed-in person keeps a wellbeing check's scores (never the answers) to compare
+    over time. Saving the same result twice in a session keeps one copy."""
+    definition = _load(request, slug)
+    if definition.kind != "wellbeing-check":
+        raise Http404("Only wellbeing check results can be saved")
+    if not request.user.is_authenticated:
+        return redirect(
+            reverse("account_login") + "?" + urlencode({"next": _url("result", definition)})
+        )
+    answers = _answers(request, definition)
+    if (elsewhere := _not_ready(request, definition, answers)) is not None:
+        return redirect(elsewhere)
+    outcome = engine.outcome_for(definition, answers)
+    scores = _saved_scores(definition, outcome)
+    already = SavedResult.objects.filter(
+        user=request.user, definition_slug=definition.slug, scores=scores
+    ).filter(saved_at__gte=timezone.now() - dt.timedelta(hours=1))
+    if not already.exists():
+        SavedResult.objects.create(
+            user=request.user,
+            definition_slug=definition.slug,
+            definition_title=definition.title,
+            definition_version=definition.version,
+            scoring_version=definition.scoring_version,
+            scores=scores,
+        )
+    return redirect(_url("result", definition) + "?saved=1")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_results(request: HttpRequest) -> HttpResponse:
+    """The person's saved wellbeing check results; each can be deleted, or all of them."""
+    mine = SavedResult.objects.filter(user=request.user)
+    if request.method == "POST":
+        which = request.POST.get("delete", "")
+        if which == "all":
+            mine.delete()
+        elif which.isdigit():
+            mine.filter(pk=int(which)).delete()
+        return redirect(reverse("selfcare:saved_results") + "?deleted=1")
+    return render(
+        request,
+        "selfcare/saved_results.html",
+        {"results": list(mine[:200]), "deleted": request.GET.get("deleted") == "1"},
     )
