@@ -5,30 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0005_review_contacts'),
+        ("portal", "0005_review_contacts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sitesettings',
-            name='assessment_next_steps',
-            field=wagtail.fields.RichTextField(blank=True, default='<ol><li>A social care practitioner reads your self-assessment.</li><li>They contact you to talk about it and agree what happens next. This may be a conversation on the phone or a visit.</li><li>If you are eligible for support, you agree a support plan together.</li></ol>', help_text='"What happens next" after a self-assessment is sent (page and email).'),
+            model_name="sitesettings",
+            name="assessment_next_steps",
+            field=wagtail.fields.RichTextField(
+                blank=True,
+                default="<ol><li>A social care practitioner reads your self-assessment.</li><li>They contact you to talk about it and agree what happens next. This may be a conversation on the phone or a visit.</li><li>If you are eligible for support, you agree a support plan together.</li></ol>",
+                help_text='"What happens next" after a self-assessment is sent (page and email).',
+            ),
         ),
         migrations.AddField(
-            model_name='sitesettings',
-            name='assessment_timescale',
-            field=models.CharField(default='within 10 working days', help_text='When social care will contact someone after a self-assessment, as in "We will contact you ...".', max_length=120),
+            model_name="sitesettings",
+            name="assessment_timescale",
+            field=models.CharField(
+                default="within 10 working days",
+                help_text='When social care will contact someone after a self-assessment, as in "We will contact you ...".',
+                max_length=120,
+            ),
         ),
         migrations.AddField(
-            model_name='sitesettings',
-            name='assessment_urgent_timescale',
-            field=models.CharField(default='by the end of the next working day', help_text='The same, for a self-assessment marked urgent.', max_length=120),
+            model_name="sitesettings",
+            name="assessment_urgent_timescale",
+            field=models.CharField(
+                default="by the end of the next working day",
+                help_text="The same, for a self-assessment marked urgent.",
+                max_length=120,
+            ),
         ),
         migrations.AddField(
-            model_name='sitesettings',
-            name='social_care_contacts',
-            field=wagtail.fields.RichTextField(blank=True, default="<ul><li>If someone is in immediate danger, call <b>999</b>.</li><li>Adult social care: call <b>01234 567891</b> (Monday to Friday, 9am to 5pm).</li><li>Out of hours, call the emergency duty team on <b>01234 567892</b>.</li><li>Carers' helpline: call <b>0800 808 7777</b> (free, Carers UK).</li></ul>", help_text='Shown at once when a self-assessment says someone cannot carry on caring or may be at risk of harm.'),
+            model_name="sitesettings",
+            name="social_care_contacts",
+            field=wagtail.fields.RichTextField(
+                blank=True,
+                default="<ul><li>If someone is in immediate danger, call <b>999</b>.</li><li>Adult social care: call <b>01234 567891</b> (Monday to Friday, 9am to 5pm).</li><li>Out of hours, call the emergency duty team on <b>01234 567892</b>.</li><li>Carers' helpline: call <b>0800 808 7777</b> (free, Carers UK).</li></ul>",
+                help_text="Shown at once when a self-assessment says someone cannot carry on caring or may be at risk of harm.",
+            ),
         ),
     ]
