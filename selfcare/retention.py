@@ -18,14 +18,10 @@ from django.utils import timezone
 from .models import Submission
 
 logger = logging.getLogger(__name__)
-DEFAULT_CLOSED_CASE_RETENTION_DAYS = 365
 
 
 def closed_case_retention() -> dt.timedelta:
-    days = int(
-        getattr(settings, "SELFCARE_CLOSED_CASE_RETENTION_DAYS", DEFAULT_CLOSED_CASE_RETENTION_DAYS)
-    )
-    return dt.timedelta(days=max(days, 1))
+    return dt.timedelta(days=max(int(settings.SELFCARE_CLOSED_CASE_RETENTION_DAYS), 1))
 
 
 def cases_due_for_deletion(*, now: dt.datetime | None = None):

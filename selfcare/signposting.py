@@ -15,6 +15,10 @@ from search.postcodes import PostcodeError
 from search.query import DISTANCE_CHOICES_MILES, InterpretedLocation, SearchHit, ServiceQuery
 from search.services import search_services
 
+from .eligibility import IndicativeEligibility
+from .engine import Definition, Outcome
+from .models import SignpostRule
+
 SERVICES_URL = "/services/"  # the directory's stable public URL (ARCHITECTURE.md)
 SIGNPOST_LIMIT = 5
 # The widest distance the /services/ page offers: a result page has one postcode box only.
@@ -88,3 +92,42 @@ def signposts_for(
         more_url=f"{SERVICES_URL}?{urlencode(params)}",
         category_slugs=used_slugs,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff-editable rules (SignpostRule, Snippets > Signposting rules): what else a result offers.
+
+
+def signpost_keys(
+    *, outcome: Outcome, eligibility: IndicativeEligibility | None = None
+) -> list[str]:
+    """Everything in a result that a SignpostRule can match, in a stable order: "always",
+    "band:<rule>:<band>" per band, "flag:<name>" per flag, then for an indicative eligibility
+    "eligible" or "not-eligible" and "outcome:<code>" per outcome the person cannot achieve."""
+    keys = ["always"]
+    keys += [f"band:{rule}:{band.id}" for rule, band in outcome.bands.items()]
+    keys += [f"flag:{flag}" for flag in sorted(outcome.flags)]
+    if eligibility is not None:
+        keys.append("eligible" if eligibility.eligible else "not-eligible")
+        keys += [f"outcome:{code}" for code in eligibility.outcomes_unachievable]
+    return keys
+
+
+def signpost_categories_for(
+    *, definition: Definition, outcome: Outcome, eligibility: IndicativeEligibility | None = None
+) -> list[str]:
+    """The category slugs a result page passes to `signposts_for`: the definition's own result
+    blocks first (as written by its author), then those of each staff rule for this tool that
+    matches, in the order of `signpost_keys`; each slug once."""
+    keys = signpost_keys(outcome=outcome, eligibility=eligibility)
+    position = {key: n for n, key in enumerate(keys)}
+    rules = sorted(
+        SignpostRule.objects.filter(definition_slug=definition.slug, key__in=keys)
+        .prefetch_related("categories")
+        .order_by("key"),
+        key=lambda rule: position[rule.key],
+    )
+    slugs = list(outcome.signpost_categories)
+    for rule in rules:
+        slugs += sorted(term.slug for term in rule.categories.all())
+    return [slug for slug in dict.fromkeys(slugs) if slug]

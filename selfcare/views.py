@@ -29,8 +29,8 @@ from . import drafts, engine, journey
 from .catalogue import Offered, offered_all, offered_get
 from .engine import Answers, Definition, Outcome, Page, Question
 from .models import SavedResult
-from .signposting import signposts_for
-from .submissions import submission_create, summary_sections
+from .signposting import signpost_categories_for, signposts_for
+from .submissions import eligibility_for, submission_create, summary_sections
 
 KIND_HEADINGS = {"wellbeing-check": "Check your wellbeing", "self-assessment": "Self-assessments"}
 TASK_NOT_STARTED, TASK_IN_PROGRESS, TASK_COMPLETED = "Not started", "In progress", "Completed"
@@ -603,7 +603,14 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(_next_interrupt_url(request, definition, outcome))
     trusted = _trusted(definition)
     postcode = request.GET.get("postcode", "")
-    signposts = signposts_for(categories=outcome.signpost_categories, postcode=postcode)
+    # The definition's own result categories, then those of staff signposting rules that match
+    # this result (bands, flags, indicative eligibility).
+    categories = signpost_categories_for(
+        definition=definition,
+        outcome=outcome,
+        eligibility=eligibility_for(definition, answers),
+    )
+    signposts = signposts_for(categories=categories, postcode=postcode)
     context: dict[str, Any] = {
         "definition": definition,
         "outcome": outcome,

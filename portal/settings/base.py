@@ -374,3 +374,24 @@ LOGGING = {
 SELFCARE_EXTRA_DEFINITION_DIRS: list[str] = [
     d for d in env("SELFCARE_EXTRA_DEFINITION_DIRS", "").split(":") if d
 ]
+
+# A closed self-assessment case is deleted (with its notes, activity log and webhook deliveries)
+# once nothing has happened to it for this many days; open cases never are. The council's case
+# system keeps the record. manage.py selfcare_apply_retention runs daily (selfcare.retention).
+SELFCARE_CLOSED_CASE_RETENTION_DAYS = _retention_period("SELFCARE_CLOSED_CASE_RETENTION_DAYS", 365)
+
+# Self-care submissions to the council's case system (selfcare.webhooks,
+# docs/selfcare-webhook.md): off while SELFCARE_WEBHOOK_URL is empty. Each POST is signed with
+# HMAC-SHA256 using SELFCARE_WEBHOOK_SECRET; a failed one is tried again after
+# SELFCARE_WEBHOOK_RETRY_DELAY seconds, 4 times longer each time (capped at 6 hours), until
+# SELFCARE_WEBHOOK_MAX_ATTEMPTS tries have failed.
+SELFCARE_WEBHOOK_URL = env("SELFCARE_WEBHOOK_URL", "")
+SELFCARE_WEBHOOK_SECRET = env("SELFCARE_WEBHOOK_SECRET", "")
+SELFCARE_WEBHOOK_TIMEOUT = int(env("SELFCARE_WEBHOOK_TIMEOUT", "10"))
+SELFCARE_WEBHOOK_MAX_ATTEMPTS = int(env("SELFCARE_WEBHOOK_MAX_ATTEMPTS", "8"))
+SELFCARE_WEBHOOK_RETRY_DELAY = int(env("SELFCARE_WEBHOOK_RETRY_DELAY", "60"))
+if min(SELFCARE_WEBHOOK_TIMEOUT, SELFCARE_WEBHOOK_MAX_ATTEMPTS, SELFCARE_WEBHOOK_RETRY_DELAY) < 1:
+    raise ImproperlyConfigured(
+        "SELFCARE_WEBHOOK_TIMEOUT, SELFCARE_WEBHOOK_MAX_ATTEMPTS and SELFCARE_WEBHOOK_RETRY_DELAY "
+        "must be at least 1."
+    )

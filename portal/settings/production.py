@@ -53,6 +53,18 @@ if env_bool("IG_PSEUDONYM_DEV_KEYS", False):
         "IG_PSEUDONYM_KEYS_DIR (docs/ig-pseudonymisation.md)."
     )
 IG_PSEUDONYM_DEV_KEYS = False
+_webhook_url = env("SELFCARE_WEBHOOK_URL", "")
+if _webhook_url and not _webhook_url.lower().startswith("https://"):
+    raise ImproperlyConfigured(
+        "SELFCARE_WEBHOOK_URL must be an https:// address in production: submissions carry "
+        "personal data (docs/selfcare-webhook.md)."
+    )
+if _webhook_url and not env("SELFCARE_WEBHOOK_SECRET"):
+    raise ImproperlyConfigured(
+        "SELFCARE_WEBHOOK_SECRET must be set to a long random secret when SELFCARE_WEBHOOK_URL "
+        "is set: the case system checks each request's signature with it "
+        "(docs/selfcare-webhook.md)."
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))
 
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")

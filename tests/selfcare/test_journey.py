@@ -16,10 +16,16 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
 import selfcare
-from directory.factories import LocationFactory, ServiceAtLocationFactory, ServicePageFactory
+from directory.factories import (
+    LocationFactory,
+    ServiceAtLocationFactory,
+    ServicePageFactory,
+    TaxonomyTermFactory,
+)
 from directory.models import TaxonomyTerm
 from search.models import Postcode
 from selfcare import engine, journey
+from selfcare.models import SignpostRule
 from selfcare.signposting import signposts_for
 
 from .conftest import EXAMPLE_DIR
@@ -559,6 +565,22 @@ def test_bad_postcode_gets_an_error_and_the_list_stays(client, wellbeing_service
     assert "<title>Error: " in html
     assert _error_summary_links(html) == [("#postcode", "Enter a full UK postcode, like SS2 6ER")]
     assert "Near talking group" in html
+
+
+def test_a_staff_signposting_rule_adds_services_to_the_result(client, wellbeing_services):
+    """Snippets > Signposting rules: an editor adds a category to this tool's results without
+    touching its definition; only results the rule's key matches get it."""
+    lunch = TaxonomyTermFactory(name="Lunch clubs", slug="lunch-clubs")
+    ServicePageFactory(title="Tuesday lunch club", summary="Soup.", terms=[lunch])
+    rule = SignpostRule.objects.create(definition_slug=SLUG, key="flag:no-such-flag")
+    rule.categories.set([lunch])
+    assert "Tuesday lunch club" not in _result(client).text
+
+    rule.key = "always"
+    rule.save()
+    html = client.get(f"{BASE}/result/").text
+    assert "Tuesday lunch club" in html
+    assert html.index("Near talking group") < html.index("Tuesday lunch club")
 
 
 def test_unknown_categories_give_no_list():

@@ -42,3 +42,11 @@ def test_closed_cases_go_after_a_year_with_their_notes_and_log(settings):
     assert set(Submission.objects.values_list("pk", flat=True)) == {recent_closed.pk, old_open.pk}
     assert not SubmissionNote.objects.exists()
     assert not CaseActivity.objects.filter(submission_id=old_closed.pk).exists()
+
+
+def test_retention_runs_daily_from_the_scheduler():
+    from portal.scheduling import jobs_registered
+
+    job = next(job for job in jobs_registered() if job.name == "selfcare-apply-retention")
+    assert job.command == "selfcare_apply_retention"
+    assert job.every == dt.timedelta(days=1)
