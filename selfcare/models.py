@@ -398,6 +398,126 @@ class CouncilDefinition(DraftStateMixin, RevisionMixin, models.Model):
     def revisions(self):
         return self._revisions
 
+    def clean(self) -> None:
+        """Refuse a definition the portal cannot offer, in words a council author can act on:
+        it must load, match its slug, not take a built-in tool's address, carry a licence
+        reference when licensed, and have a new version whenever its content changes (a
+        result records the version it was scored with, so one version means one wording)."""
+        from . import engine
+
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.slug and self.slug in engine.builtin_definitions():
+            errors["slug"] = (
+                "This slug is already used by a self-care tool built into the portal. "
+                "Choose another."
+            )
+        data = self.definition
+        loaded = None
+        if data is None:
+            pass  # blank or not JSON at all: the field's own error says so
+        elif not isinstance(data, dict):
+            errors["definition"] = (
+                "This definition has a problem: it must be a JSON object, starting with { "
+                "and ending with }."
+            )
+        else:
+            try:
+                loaded = engine.definition_load(data)
+            except engine.DefinitionError as problem:
+                errors["definition"] = f"This definition has a problem: {problem}."
+            except KeyError as problem:
+                errors["definition"] = (
+                    f"This definition has a problem: the key {problem} is missing. "
+                    "Check the scoring, interrupts and results against the guide."
+                )
+            except (TypeError, ValueError, AttributeError):
+                errors["definition"] = (
+                    "This definition has a problem: a value is the wrong kind (for example "
+                    "text where a list or a number belongs). Check it against the guide."
+                )
+        if loaded is not None:
+            errors.update(self._clean_loaded(data, loaded))
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_loaded(self, data: dict, loaded) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if self.slug and loaded.slug != self.slug:
+            errors["definition"] = (
+                f'This definition has a problem: its "slug" is "{loaded.slug}" but the slug '
+                f'above is "{self.slug}". They must be the same.'
+            )
+        if loaded.licence_required and not (self.licence_reference or "").strip():
+            errors["licence_reference"] = (
+                "Enter the licence reference for this instrument. Licensed questionnaires such "
+                "as WEMWBS, ASCOT-Carer or the Carer Experience Scale cannot be offered without "
+                "one."
+            )
+        version = data.get("version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            errors.setdefault(
+                "definition",
+                'This definition has a problem: its "version" must be a whole number, 1 or '
+                "more (for example 1).",
+            )
+            return errors
+        published = self.definition_published()
+        if published is not None and published != data:
+            published_version = published.get("version")
+            if isinstance(published_version, int) and version <= published_version:
+                errors.setdefault(
+                    "definition",
+                    "This definition has a problem: it differs from the published one, so "
+                    f'its "version" must be higher than {published_version}. Set it to '
+                    f"{published_version + 1}.",
+                )
+        return errors
+
+    def definition_published(self) -> dict | None:
+        """The JSON people see now, or last saw if it was unpublished; None if never published.
+
+        With DraftStateMixin the row holds the live content and drafts live in revisions, so
+        the row is read from the database (this instance may hold a draft)."""
+        if self.pk is None:
+            return None
+        row = type(self).objects.filter(pk=self.pk).values("live", "definition").first()
+        if row is None:
+            return None
+        if row["live"]:
+            return row["definition"]
+        entry = self._publish_log().first()
+        return entry.revision.as_object().definition if entry else None
+
+    def _publish_log(self):
+        from wagtail.models import ModelLogEntry
+
+        return (
+            ModelLogEntry.objects.for_instance(self)
+            .filter(action="wagtail.publish", revision__isnull=False)
+            .select_related("revision", "user")
+            .order_by("-timestamp", "-pk")
+        )
+
+    @property
+    def version_history(self) -> list[dict]:
+        """Each publication, newest first: the definition's version, when and by whom."""
+        if self.pk is None:
+            return []
+        history = []
+        for entry in self._publish_log():
+            definition = entry.revision.as_object().definition
+            version = definition.get("version") if isinstance(definition, dict) else None
+            history.append(
+                {
+                    "version": version,
+                    "published_at": entry.timestamp,
+                    "published_by": entry.user_display_name if entry.user_id else "",
+                    "revision_id": entry.revision_id,
+                }
+            )
+        return history
+
 
 class SavedResult(models.Model):
     """A wellbeing check result a signed-in person chose to keep, to see how they are doing
