@@ -13,7 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from . import charging
+from . import charging, eligibility
+from .eligibility import ADULT_OUTCOMES, CARER_OUTCOMES, IndicativeEligibility
 from .models import charging_year_for
 
 Calculator = Callable[[dict[str, Any]], dict[str, Any]]
@@ -73,3 +74,72 @@ def care_cost(answers: dict[str, Any], *, today: dt.date | None = None) -> dict[
         "figures_provisional": not year.confirmed,
         "care_home": answers.get("setting") == "care-home",
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicative eligibility for the carer's and the adult's needs self-assessments
+
+# The effects a person can tick for an outcome they can achieve without help, as the limbs of
+# regulation 2(3) / 3(4). "longer" is only offered to adults; for carers it never counts.
+EFFECT_LIMBS = {
+    "pain-distress": "significant_pain_distress_or_anxiety",
+    "endangers": "endangers_health_or_safety",
+    "longer": "takes_significantly_longer",
+}
+HEALTH_AT_RISK_ANSWERS = frozenset({"getting-worse", "at-risk"})
+HEALTH_QUESTIONS = ("physical-health", "mental-health", "sleep")
+
+
+def outcome_answer_from(answers: dict[str, Any], code: str) -> eligibility.OutcomeAnswer:
+    """One outcome's two questions as the regulations ask them. "Not applicable" or no answer
+    counts as achievable: nothing in the answers says otherwise, and a practitioner asks."""
+    without_help = answers.get(f"{code}-without-help")
+    if without_help == "no":
+        return eligibility.OutcomeAnswer(without_help=False)
+    if without_help != "yes":
+        return eligibility.OutcomeAnswer(without_help=True)
+    effects = answers.get(f"{code}-effects") or []
+    if not isinstance(effects, list):
+        effects = [effects]
+    limbs = {limb: True for value, limb in EFFECT_LIMBS.items() if value in effects}
+    return eligibility.OutcomeAnswer(without_help=True, **limbs)
+
+
+def eligibility_from_answers(kind: str, answers: dict[str, Any]) -> IndicativeEligibility:
+    """The indicative eligibility for the carers-assessment ("carer", regulation 3) or
+    needs-assessment ("adult", regulation 2) answers."""
+    if kind == "carer":
+        return eligibility.carer_eligibility(
+            providing_necessary_care=answers.get("necessary-care") == "yes",
+            health_at_risk=any(
+                answers.get(question) in HEALTH_AT_RISK_ANSWERS for question in HEALTH_QUESTIONS
+            ),
+            outcomes={code: outcome_answer_from(answers, code) for code in CARER_OUTCOMES},
+            significant_wellbeing_impact=answers.get("wellbeing-impact") == "significant",
+        )
+    if kind == "adult":
+        return eligibility.adult_eligibility(
+            impairment_or_illness=answers.get("impairment") == "yes",
+            outcomes={code: outcome_answer_from(answers, code) for code in ADULT_OUTCOMES},
+            significant_wellbeing_impact=answers.get("wellbeing-impact") == "significant",
+        )
+    raise ValueError(f"Unknown kind of eligibility: {kind!r}")
+
+
+def _eligibility_context(kind: str, answers: dict[str, Any]) -> dict[str, Any]:
+    result = eligibility_from_answers(kind, answers)
+    names = CARER_OUTCOMES if kind == "carer" else ADULT_OUTCOMES
+    return {
+        "eligibility": result,
+        "unachievable": [(code, names[code]) for code in result.outcomes_unachievable],
+    }
+
+
+@register("carer-eligibility")
+def carer_eligibility(answers: dict[str, Any]) -> dict[str, Any]:
+    return _eligibility_context("carer", answers)
+
+
+@register("adult-eligibility")
+def adult_eligibility(answers: dict[str, Any]) -> dict[str, Any]:
+    return _eligibility_context("adult", answers)
