@@ -204,7 +204,9 @@ def review_refusal(
         return ReviewRefusal(
             code=ReviewRefusal.ALREADY_REVIEWED,
             reviewed_on=reviewed_on,
-            next_review_on=reviewed_on + datetime.timedelta(days=REVIEW_INTERVAL_DAYS),
+            next_review_on=timezone.localdate(
+                latest.submitted_at + datetime.timedelta(days=REVIEW_INTERVAL_DAYS)
+            ),
         )
     return None
 
