@@ -69,6 +69,9 @@ class ServiceFacts:
     rating_count: int
     term_ids: frozenset[int]  # its terms and every term above them
     points: tuple[tuple[float, float], ...]
+    # Free text the Elasticsearch engine matches on (the database engine reads Wagtail's index).
+    description: str = ""
+    eligibility: str = ""
 
 
 def service_model() -> type[ServicePage]:
@@ -180,6 +183,8 @@ def service_facts(service_ids: Iterable[int] | None = None) -> Iterator[ServiceF
                 "url_path",
                 "title",
                 "summary",
+                "description",
+                "eligibility_description",
                 "status",
                 "assured_date",
                 "first_published_at",
@@ -257,6 +262,8 @@ def service_facts(service_ids: Iterable[int] | None = None) -> Iterator[ServiceF
                 rating_count=ratings[service.id]["count"] if service.id in ratings else 0,
                 term_ids=frozenset(_with_ancestors(terms, parents)),
                 points=tuple(points.get(service.id, ())),
+                description=service.description,
+                eligibility=service.eligibility_description,
             )
 
 

@@ -98,7 +98,24 @@ class SearchResults:
         return max(1, -(-self.total // self.query.per_page))
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """An autocomplete suggestion: words to search for, from a category or a service name."""
+
+    text: str
+    kind: Literal["category", "service"]
+
+
+AUTOCOMPLETE_LIMIT = 8
+AUTOCOMPLETE_MIN_CHARACTERS = 2
+
+
 class SearchEngine(Protocol):
     """An engine answers a ServiceQuery with SearchResults over published services only."""
 
     def search(self, query: ServiceQuery) -> SearchResults: ...
+
+    def autocomplete(self, prefix: str, *, limit: int = AUTOCOMPLETE_LIMIT) -> list[Suggestion]:
+        """Categories, then service names, with a word starting with each word typed (the
+        last may be partial: "demen" offers "Dementia"); findable services only."""
+        ...

@@ -207,18 +207,43 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 # behalf (ADR 0010); other workflows publish as Wagtail does.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "directory.workflows.publish_workflow_state"
 
-# Search: the database backend (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL.
+# Search: the database engine (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL
+# is set, which switches the directory search (search/engines/elasticsearch.py) and Wagtail's
+# own page search to an Elasticsearch 8 cluster (ADR 0018). Credentials: an API key, or a user
+# name and password; ELASTICSEARCH_CA_CERTS names the cluster's CA certificate for https.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
+ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "portal")
+ELASTICSEARCH_API_KEY = env("ELASTICSEARCH_API_KEY")
+ELASTICSEARCH_USERNAME = env("ELASTICSEARCH_USERNAME")
+ELASTICSEARCH_PASSWORD = env("ELASTICSEARCH_PASSWORD")
+ELASTICSEARCH_CA_CERTS = env("ELASTICSEARCH_CA_CERTS")
+try:
+    # Searches slower than this fall back to the database engine (seconds).
+    ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "2"))
+except ValueError as error:
+    raise ImproperlyConfigured("ELASTICSEARCH_TIMEOUT must be a number of seconds") from error
+if ELASTICSEARCH_TIMEOUT <= 0:
+    raise ImproperlyConfigured("ELASTICSEARCH_TIMEOUT must be more than 0 seconds")
 if ELASTICSEARCH_URL:
+    PORTAL_SEARCH_ENGINE = "search.engines.elasticsearch.ElasticsearchSearchEngine"
+    _wagtail_es_options: dict = {}
+    if ELASTICSEARCH_API_KEY:
+        _wagtail_es_options["api_key"] = ELASTICSEARCH_API_KEY
+    elif ELASTICSEARCH_USERNAME:
+        _wagtail_es_options["basic_auth"] = (ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD or "")
+    if ELASTICSEARCH_CA_CERTS:
+        _wagtail_es_options["ca_certs"] = ELASTICSEARCH_CA_CERTS
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "wagtail.search.backends.elasticsearch8",
             "URLS": [ELASTICSEARCH_URL],
-            "INDEX": env("ELASTICSEARCH_INDEX_PREFIX", "portal") + "_wagtail",
+            "INDEX": ELASTICSEARCH_INDEX_PREFIX + "_wagtail",
             "TIMEOUT": 5,
+            "OPTIONS": _wagtail_es_options,
         }
     }
 else:
+    PORTAL_SEARCH_ENGINE = "search.engines.database.DatabaseSearchEngine"
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Directory freshness (directory/freshness.py) --------------------------------------------
