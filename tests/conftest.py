@@ -1,5 +1,7 @@
 """Fixtures shared by every test. App-specific fixtures live beside their tests."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 from wagtail.models import Site
@@ -39,4 +41,40 @@ def pytest_report_header(config):
     database = settings.DATABASES["default"]
     engine = database["ENGINE"].rsplit(".", 1)[-1]
     where = f"{database.get('HOST')}:{database.get('PORT')}" if database.get("HOST") else "file"
-    return [f"portal database: {engine} ({where})"]
+    return [f"portal database: {engine} ({where})", f"elasticsearch: {_elasticsearch_status()}"]
+
+
+ELASTICSEARCH_SKIPPED = (
+    "needs Elasticsearch: set ELASTICSEARCH_URL to an Elasticsearch 8 server to run "
+    "(none can be installed on this machine)"
+)
+
+
+def _elasticsearch_status() -> str:
+    if os.environ.get("ELASTICSEARCH_URL"):
+        return "ELASTICSEARCH_URL is set: tests marked elasticsearch run against it"
+    return "ELASTICSEARCH_URL is not set: tests marked elasticsearch are skipped"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked `elasticsearch` unless a server is named, saying why."""
+    if os.environ.get("ELASTICSEARCH_URL"):
+        return
+    skip = pytest.mark.skip(reason=ELASTICSEARCH_SKIPPED)
+    for item in items:
+        if "elasticsearch" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A closing line, so a green run cannot hide that Elasticsearch went untested."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "elasticsearch" in getattr(report, "keywords", {})
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"Elasticsearch: {len(skipped)} tests skipped ({_elasticsearch_status()}).",
+            yellow=True,
+        )

@@ -233,6 +233,8 @@ if ELASTICSEARCH_URL:
         _wagtail_es_options["basic_auth"] = (ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD or "")
     if ELASTICSEARCH_CA_CERTS:
         _wagtail_es_options["ca_certs"] = ELASTICSEARCH_CA_CERTS
+    # The database backend is kept up to date too: the directory falls back to the database
+    # engine, which reads its index tables, when Elasticsearch is unreachable.
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "wagtail.search.backends.elasticsearch8",
@@ -240,7 +242,8 @@ if ELASTICSEARCH_URL:
             "INDEX": ELASTICSEARCH_INDEX_PREFIX + "_wagtail",
             "TIMEOUT": 5,
             "OPTIONS": _wagtail_es_options,
-        }
+        },
+        "database": {"BACKEND": "wagtail.search.backends.database"},
     }
 else:
     PORTAL_SEARCH_ENGINE = "search.engines.database.DatabaseSearchEngine"

@@ -20,3 +20,9 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: 
 # The NHS test range (999...) is accepted outside production.
 CONSENT_ALLOW_TEST_NHS_NUMBERS = True
 IG_PSEUDONYM_DEV_KEYS = True
+
+# Tests search with the database engines even when ELASTICSEARCH_URL is set in the shell:
+# tests that need Elasticsearch (marked `elasticsearch`) switch to it themselves, with an
+# index prefix of their own, so a test run never writes to a real cluster's indexes.
+PORTAL_SEARCH_ENGINE = "search.engines.database.DatabaseSearchEngine"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -21,6 +21,22 @@ TITLE_WEIGHT = 3.0  # a match in the name outweighs one in the rest of the text
 MIN_PREFIX_LENGTH = 3  # "carer" also finds "carers"; shorter words match whole
 
 
+DATABASE_BACKEND = "database"
+
+
+def database_backend():
+    """Wagtail's database search backend, whose index tables these classes read.
+
+    With Elasticsearch configured it is kept alongside as a second backend named "database"
+    (settings), so the database engine still has an up-to-date index to fall back on.
+    """
+    from django.conf import settings
+
+    if DATABASE_BACKEND in getattr(settings, "WAGTAILSEARCH_BACKENDS", {}):
+        return get_search_backend(DATABASE_BACKEND)
+    return get_search_backend()
+
+
 class TextMatch(NamedTuple):  # a tuple: thousands are made per search
     object_id: int
     title: str
@@ -173,7 +189,7 @@ class PostgresTextIndex:
         return " | ".join(groups)
 
     def _from_where(self, variants) -> tuple[str, list]:
-        config = getattr(get_search_backend(), "config", None)
+        config = getattr(database_backend(), "config", None)
         query = "to_tsquery(%s::regconfig, %s)" if config else "to_tsquery(%s)"
         params = [config] if config else []
         sql = (
@@ -195,7 +211,7 @@ class PostgresTextIndex:
     def ranked(
         self, model, variants: list[list[str]], ranking: Ranking, within: tuple[str, list]
     ) -> list[TextMatch]:
-        config = getattr(get_search_backend(), "config", None)
+        config = getattr(database_backend(), "config", None)
         cast = "%s::regconfig, " if config else ""
         config_params = [config] if config else []
         parts, params = [], []
@@ -235,7 +251,7 @@ class PostgresTextIndex:
         )
 
     def phrase_ids(self, model, words: list[str]) -> set[int]:
-        config = getattr(get_search_backend(), "config", None)
+        config = getattr(database_backend(), "config", None)
         query = "phraseto_tsquery(%s::regconfig, %s)" if config else "phraseto_tsquery(%s)"
         params = [config] if config else []
         sql = (
@@ -255,7 +271,7 @@ class WagtailBackendIndex:
 
         queries = [PlainText(" ".join(words), operator="and") for words in variants]
         query = queries[0] if len(queries) == 1 else Or(queries)
-        results = get_search_backend().search(query, model.objects.only("id", "title"))
+        results = database_backend().search(query, model.objects.only("id", "title"))
         return [TextMatch(obj.id, obj.title) for obj in results]
 
     def ranked(
@@ -282,7 +298,7 @@ class WagtailBackendIndex:
     def phrase_ids(self, model, words: list[str]) -> set[int]:
         from wagtail.search.query import Phrase
 
-        results = get_search_backend().search(Phrase(" ".join(words)), model.objects.only("id"))
+        results = database_backend().search(Phrase(" ".join(words)), model.objects.only("id"))
         return {obj.id for obj in results}
 
 
@@ -292,7 +308,7 @@ TEXT_INDEXES = {"sqlite": SQLiteFTS5Index, "postgresql": PostgresTextIndex}
 def text_index() -> TextIndex:
     """The text index for the database in use, when Wagtail's database backend is the search
     backend; Wagtail's own search otherwise."""
-    backend = get_search_backend()
+    backend = database_backend()
     if type(backend).__module__.startswith(("modelsearch.backends.database", "wagtail.search")):
         index_class = TEXT_INDEXES.get(connection.vendor, WagtailBackendIndex)
         if index_class is SQLiteFTS5Index and not _fts5_table_exists():
