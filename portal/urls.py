@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from directory import review_urls
+from search import views as search_views
 
 from . import views
 
@@ -50,6 +51,8 @@ urlpatterns = [
     path("data-sharing/your-choices/", include("consent.urls_citizen")),
     # Self-care tools and self-assessments (selfcare.urls), before Wagtail's pages.
     path("self-care/", include("selfcare.urls")),
+    # Search-box suggestions (search.views.autocomplete), before the directory's Wagtail page.
+    path("services/autocomplete", search_views.autocomplete, name="search_autocomplete"),
 ]
 
 if settings.DEBUG:

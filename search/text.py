@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import time
+import uuid
 from functools import lru_cache
 
 from django.core.cache import cache
@@ -105,20 +106,23 @@ def expand_synonyms(text: str, groups: list[list[str]]) -> list[str]:
     return variants
 
 
-def vocabulary_version() -> int:
-    return cache.get_or_set("search:vocabulary-version", 1, None)
+VOCABULARY_VERSION_KEY = "search:vocabulary-version"
+
+
+def vocabulary_version() -> str:
+    """A token that changes whenever services or categories do (shared through the cache,
+    so every process notices). Random rather than counted: a cleared cache must never hand
+    out a version an older vocabulary was built under."""
+    return cache.get_or_set(VOCABULARY_VERSION_KEY, lambda: uuid.uuid4().hex, None)
 
 
 def vocabulary_changed() -> None:
     """Call when services or categories change, so suggestions learn new words."""
-    try:
-        cache.incr("search:vocabulary-version")
-    except ValueError:
-        cache.set("search:vocabulary-version", 2, None)
+    cache.set(VOCABULARY_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 @lru_cache(maxsize=4)
-def _vocabulary(version: int, period: int) -> frozenset[str]:
+def _vocabulary(version: str, period: int) -> frozenset[str]:
     from .indexing import vocabulary_sources
 
     words: set[str] = set()

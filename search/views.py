@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from dataclasses import replace as dataclass_replace
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 
 from . import indexing
 from .forms import ServiceSearchForm
 from .postcodes import PostcodeError
-from .query import ServiceQuery
-from .services import search_services
+from .query import AUTOCOMPLETE_LIMIT, SearchResults, ServiceQuery
+from .services import get_search_engine, search_services
+from .text import MAX_QUERY_CHARACTERS
+
+AUTOCOMPLETE_CACHE_SECONDS = 60
 
 
 def _page_links(request: HttpRequest, results) -> list[dict]:
@@ -31,22 +37,42 @@ def _page_links(request: HttpRequest, results) -> list[dict]:
 
 
 def _link_with(request: HttpRequest, **changes) -> str:
+    """This search's link with some parameters changed (None removes one), from page 1."""
     params = request.GET.copy()
     for key, value in changes.items():
-        params[key] = value
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
     params.pop("page", None)
     return f"?{params.urlencode()}"
+
+
+def _corrected(results: SearchResults) -> tuple[SearchResults, str | None]:
+    """When words find nothing but a spelling suggestion would, show its results instead
+    ("Showing results for dementia carers"), with a link back to exactly what was typed.
+    Returns the results to show and, when corrected, the text as typed."""
+    if results.total or not results.suggestion or not results.query.text:
+        return results, None
+    corrected = search_services(dataclass_replace(results.query, text=results.suggestion))
+    if not corrected.total:
+        return results, None
+    return dataclass_replace(corrected, suggestion=None), results.query.text
 
 
 def directory_search(request: HttpRequest, *, index_page) -> HttpResponse:
     categories = indexing.browsable_terms()
     form = ServiceSearchForm(request.GET or None, categories=indexing.all_browsable_terms())
     results = None
+    corrected_from = None
     if form.is_bound and form.is_valid() and form.has_search:
         try:
             results = search_services(form.to_query())
         except PostcodeError as error:
             form.add_error("postcode", error.message)
+        else:
+            if request.GET.get("exact") != "1":
+                results, corrected_from = _corrected(results)
     context = {
         "page": index_page,
         "self": index_page,
@@ -57,8 +83,11 @@ def directory_search(request: HttpRequest, *, index_page) -> HttpResponse:
     }
     if results is not None:
         context["pagination"] = _page_links(request, results)
-        if results.suggestion:
-            context["suggestion_href"] = _link_with(request, q=results.suggestion)
+        if corrected_from is not None:
+            context["corrected_from"] = corrected_from
+            context["original_href"] = _link_with(request, q=corrected_from, exact="1")
+        elif results.suggestion:
+            context["suggestion_href"] = _link_with(request, q=results.suggestion, exact=None)
         if results.query.page > 1:
             context["previous_href"] = _link_with(request) + f"&page={results.query.page - 1}"
         if results.query.page < results.page_count:
@@ -83,3 +112,39 @@ def category_browse(request: HttpRequest, *, index_page, slug: str) -> HttpRespo
             "search_url": f"{index_page.url}?{urlencode({'category': term.slug})}",
         },
     )
+
+
+def _json_error(message: str, *, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def autocomplete(request: HttpRequest) -> JsonResponse:
+    """GET /services/autocomplete?q=demen: suggestions for the search box, from whichever
+    engine is configured: {"query": "demen", "suggestions": [{"text": "Dementia", "kind":
+    "category"}, ...]}. Categories come first, then service names; none under two characters.
+    """
+    if request.method not in ("GET", "HEAD"):
+        response = _json_error("Only GET is allowed here.", status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    text = request.GET.get("q")
+    if text is None:
+        return _json_error(
+            "Give the words typed so far as the q parameter, for example ?q=demen.", status=400
+        )
+    if len(text) > MAX_QUERY_CHARACTERS:
+        return _json_error(
+            f"The q parameter must be {MAX_QUERY_CHARACTERS} characters or fewer.", status=400
+        )
+    suggestions = get_search_engine().autocomplete(text, limit=AUTOCOMPLETE_LIMIT)
+    response = JsonResponse(
+        {
+            "query": text,
+            "suggestions": [{"text": item.text, "kind": item.kind} for item in suggestions],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+    # Suggestions are the same for everyone and change rarely: browsers and caches may keep
+    # them for a minute.
+    patch_cache_control(response, public=True, max_age=AUTOCOMPLETE_CACHE_SECONDS)
+    return response

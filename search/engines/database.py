@@ -15,15 +15,18 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from .. import indexing
+from ..autocomplete import autocomplete_suggestions
 from ..models import SearchDocument, SearchDocumentPoint, SearchDocumentTerm
 from ..postcodes import bounding_box, geocode, haversine_miles
 from ..query import (
+    AUTOCOMPLETE_LIMIT,
     DEFAULT_DISTANCE_MILES,
     FacetCount,
     SearchHit,
     SearchResults,
     ServiceCard,
     ServiceQuery,
+    Suggestion,
 )
 from ..text import content_words, expand_synonyms, query_words, spelling_suggestion, synonym_groups
 from .text_index import Ranking, text_index
@@ -100,6 +103,9 @@ class DatabaseSearchEngine:
             suggestion=suggestion,
             expanded_terms=tuple(variants[1:]),
         )
+
+    def autocomplete(self, prefix: str, *, limit: int = AUTOCOMPLETE_LIMIT) -> list[Suggestion]:
+        return autocomplete_suggestions(prefix, limit=limit)
 
     # --- filters --------------------------------------------------------------------------------
     def _filtered(self, query: ServiceQuery) -> QuerySet[SearchDocument]:

@@ -65,7 +65,13 @@ def test_errors_and_empty_results_are_accessible(page: Page, directory):
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a full UK postcode")
     assert_accessible(page)
 
+    # A misspelling that finds nothing is run corrected, with a way back to the words typed.
     page.goto("/services/?q=dementa")
+    expect(page.locator("#spelling-correction")).to_contain_text("Showing results for dementia")
+    expect(page.locator("#results-heading")).to_have_text("2 services found")
+    assert_accessible(page)
+    page.get_by_role("link", name="dementa").click()
+    expect(page.locator("#results-heading")).to_have_text("0 services found")
     expect(page.get_by_text("Did you mean")).to_be_visible()
     assert_accessible(page)
     page.get_by_text("Did you mean").get_by_role("link").click()

@@ -93,11 +93,14 @@ def test_district_fallback_is_explained(client):
 def test_zero_results_page_helps(client):
     ServicePageFactory(title="Dementia carers' group")
 
-    html = client.get("/services/", {"q": "dementa"}).text
+    # Exactly as typed (the "Search instead for" link): misspelt searches are otherwise run
+    # corrected (tests/search/test_spelling.py).
+    html = client.get("/services/", {"q": "dementa", "exact": "1"}).text
 
     assert "0 services found" in html
     assert "Did you mean" in html
     assert "q=dementia" in html
+    assert "exact=1" not in html.split("Did you mean", 1)[1].split("</p>", 1)[0]
     assert "check your spelling" in html
 
 
