@@ -75,7 +75,10 @@ test: install-dev assets chromium
 	@scripts/with-postgres.sh $(PY) -m pytest -m "not e2e"
 
 bench: install-dev assets
+	@echo "==> benchmarks on SQLite"
 	@$(PY) -m pytest tests/bench -o addopts="" -s -q
+	@echo "==> search benchmarks on PostgreSQL (throwaway cluster on loopback)"
+	@scripts/with-postgres.sh $(PY) -m pytest tests/bench/test_bench_search.py -o addopts="" -s -q
 
 lint: install-dev
 	@$(RUFF) check . && $(RUFF) format --check .
