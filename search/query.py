@@ -74,6 +74,7 @@ class SearchHit:
     score: float = 0.0
     distance_miles: float | None = None  # to the nearest location, for postcode searches
     within_distance: bool = True  # False for county-wide/national services listed after
+    highlight: str = ""  # safe HTML: a snippet with the matched words in <mark> (Elasticsearch)
 
 
 @dataclass

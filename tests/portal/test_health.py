@@ -8,7 +8,13 @@ def test_healthz_reports_ok_when_database_answers(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": {"status": "ok"}}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {
+            "database": {"status": "ok"},
+            "search": {"status": "ok", "engine": "database"},
+        },
+    }
     assert "no-cache" in response["Cache-Control"]
 
 
