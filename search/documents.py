@@ -78,7 +78,21 @@ def documents_refresh(*, service_ids: Iterable[int]) -> int:
         with transaction.atomic():
             SearchDocument.objects.filter(service_id__in=chunk).delete()
             written += _write(indexing.service_facts(chunk))
+    _queue_elasticsearch_refresh(ids)
     return written
+
+
+def _queue_elasticsearch_refresh(ids: list[int]) -> None:
+    """With Elasticsearch configured, queue the same services' index update for when this
+    transaction commits (so the worker reads what was committed, and nothing if rolled back).
+    """
+    from .es_client import es_configured
+
+    if not ids or not es_configured():
+        return
+    from .tasks import elasticsearch_refresh, enqueue_safely
+
+    transaction.on_commit(lambda: enqueue_safely(elasticsearch_refresh, ids))
 
 
 def documents_rebuild(*, progress: Callable[[int], None] | None = None) -> int:

@@ -2,7 +2,7 @@
 spelling vocabulary."""
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.models import PageViewRestriction
@@ -17,6 +17,12 @@ from .text import SYNONYM_CACHE_KEY, vocabulary_changed
 @receiver([post_save, post_delete], sender=Synonym)
 def synonyms_changed(sender, **kwargs):
     cache.delete(SYNONYM_CACHE_KEY)
+    from .es_client import es_configured
+
+    if es_configured():  # Elasticsearch reads synonyms from its own set: update it too
+        from .tasks import elasticsearch_sync_synonyms, enqueue_safely
+
+        transaction.on_commit(lambda: enqueue_safely(elasticsearch_sync_synonyms))
 
 
 # --- Search documents -------------------------------------------------------------------------
