@@ -204,3 +204,18 @@ def test_unpublishing_removes_the_service_from_the_index(own_prefix):
     es_client(for_indexing=True).indices.refresh(index=alias_name())
 
     assert search_services(ServiceQuery(text="walking")).total == 0
+
+
+def test_building_only_if_missing_does_nothing_without_elasticsearch():
+    out = io.StringIO()
+    call_command("search_reindex", "--if-missing", stdout=out)
+
+    assert "ELASTICSEARCH_URL is not set: nothing to build." in out.getvalue()
+
+
+def test_building_only_if_missing_with_the_cluster_down_fails_clearly():
+    with (
+        override_settings(ELASTICSEARCH_URL=CLOSED_PORT),
+        pytest.raises(CommandError, match="Elasticsearch did not answer"),
+    ):
+        call_command("search_reindex", "--if-missing", stdout=io.StringIO())

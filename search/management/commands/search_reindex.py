@@ -36,14 +36,30 @@ class Command(BaseCommand):
             "when ELASTICSEARCH_URL is not set).",
         )
         parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Build the Elasticsearch index only if there is none yet (for start-up "
+            "scripts); with it, the database documents are left alone.",
+        )
+        parser.add_argument(
             "--check",
             action="store_true",
             help="Report differences from the live directory; change nothing. Exits with an "
             "error when there are any.",
         )
 
-    def handle(self, *args, engine: str | None = None, check: bool = False, **options) -> None:
+    def handle(
+        self,
+        *args,
+        engine: str | None = None,
+        check: bool = False,
+        if_missing: bool = False,
+        **options,
+    ) -> None:
         engine = engine or ("all" if es_configured() else "database")
+        if if_missing:
+            self._build_if_missing()
+            return
         if engine in ("elasticsearch", "all") and not es_configured():
             raise CommandError(
                 "ELASTICSEARCH_URL is not set, so there is no Elasticsearch index to "
@@ -60,6 +76,21 @@ class Command(BaseCommand):
                 f" --engine {engine}" if engine != "all" else ""
             )
             raise CommandError(f"Search indexes are out of step: run `{command}`.")
+
+    def _build_if_missing(self) -> None:
+        if not es_configured():
+            self.stdout.write("ELASTICSEARCH_URL is not set: nothing to build.")
+            return
+        from search.es_index import current_indices
+
+        try:
+            existing = current_indices()
+        except _unavailable() as error:
+            raise CommandError(_unreachable_message(error)) from error
+        if existing:
+            self.stdout.write(f"The Elasticsearch index exists ({', '.join(existing)}).")
+            return
+        self._rebuild_elasticsearch()
 
     # --- database -------------------------------------------------------------------------------
     def _rebuild_database(self) -> bool:
