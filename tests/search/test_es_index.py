@@ -219,3 +219,61 @@ def test_building_only_if_missing_with_the_cluster_down_fails_clearly():
         pytest.raises(CommandError, match="Elasticsearch did not answer"),
     ):
         call_command("search_reindex", "--if-missing", stdout=io.StringIO())
+
+
+@pytest.fixture
+def queued(settings):
+    """Tasks are held (django_tasks' dummy backend) so a test can see what was queued."""
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.ELASTICSEARCH_URL = CLOSED_PORT
+    backend = task_backends["default"]
+    backend.clear()
+    yield lambda: [
+        (result.task.name, result.args)
+        for result in backend.results
+        if result.task.name.startswith("elasticsearch_")  # not Wagtail's own index tasks
+    ]
+    backend.clear()
+
+
+def test_publish_unpublish_move_and_delete_each_queue_that_service(
+    queued, django_capture_on_commit_callbacks
+):
+    from directory.factories import OrganisationPageFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        service = ServicePageFactory(title="Tai chi")
+    assert ("elasticsearch_refresh", [[service.pk]]) in queued()
+
+    for change in (
+        lambda: service.unpublish(),
+        lambda: service.save_revision().publish(),
+        lambda: service.move(OrganisationPageFactory(), pos="last-child"),
+        lambda: service.delete(),
+    ):
+        before = len(queued())
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        assert ("elasticsearch_refresh", [[service.pk]]) in queued()[before:]
+
+
+def test_an_edit_waiting_for_moderation_queues_nothing(queued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        service = ServicePageFactory(title="Tai chi")
+    before = len(queued())
+    service.title = "Renamed in a pending edit"
+    with django_capture_on_commit_callbacks(execute=True):
+        service.save_revision()
+
+    assert queued()[before:] == []
+
+
+def test_editing_synonyms_queues_a_synonyms_update(queued, django_capture_on_commit_callbacks):
+    from search.models import Synonym
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Synonym.objects.create(terms="tai chi, qigong")
+
+    assert ("elasticsearch_sync_synonyms", []) in queued()
