@@ -17,6 +17,7 @@ is sent, so tests assert it without a server.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -176,3 +177,20 @@ def index_ensure() -> int | None:
     if current_indices():
         return None
     return index_rebuild()
+
+
+def index_drop_all() -> list[str]:
+    """Delete every index under this prefix and the synonyms set (test runs clean up with it;
+    an operator retiring Elasticsearch can too). Names are listed first: clusters refuse
+    wildcard deletes by default. Returns the indices deleted."""
+    client = es_client(for_indexing=True)
+    names = sorted(
+        client.indices.get(
+            index=f"{alias_name()}_*", allow_no_indices=True, expand_wildcards="all"
+        ).body
+    )
+    for name in names:
+        client.indices.delete(index=name, ignore_unavailable=True)
+    with contextlib.suppress(NotFoundError):  # never made, or already gone
+        client.synonyms.delete_synonym(id=synonyms_set_name())
+    return names

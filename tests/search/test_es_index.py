@@ -166,12 +166,12 @@ def test_without_elasticsearch_nothing_is_queued(django_capture_on_commit_callba
 
 @pytest.fixture
 def own_prefix(settings):
-    from search.es_client import es_client
-
     settings.ELASTICSEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
     settings.PORTAL_SEARCH_ENGINE = "search.engines.elasticsearch.ElasticsearchSearchEngine"
     yield settings.ELASTICSEARCH_INDEX_PREFIX
-    es_client(for_indexing=True).indices.delete(index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}*")
+    from search.es_index import index_drop_all
+
+    index_drop_all()
 
 
 @pytest.mark.elasticsearch

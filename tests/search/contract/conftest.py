@@ -198,9 +198,7 @@ def engine(engine_name: str, directory: Directory, settings) -> Iterator[Engine]
     from search.services import get_search_engine
 
     if engine_name == "elasticsearch":
-        from search.es_index import index_rebuild
-
-        from search.es_client import es_client
+        from search.es_index import index_drop_all, index_rebuild
 
         settings.ELASTICSEARCH_INDEX_PREFIX = f"contract-{uuid.uuid4().hex[:8]}"
         index_rebuild()
@@ -211,5 +209,4 @@ def engine(engine_name: str, directory: Directory, settings) -> Iterator[Engine]
         autocomplete=lambda prefix, **options: implementation.autocomplete(prefix, **options),
     )
     if engine_name == "elasticsearch":
-        client = es_client(for_indexing=True)
-        client.indices.delete(index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}*")
+        index_drop_all()
