@@ -8,7 +8,10 @@ index's relevance orders the rest.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
@@ -28,13 +31,21 @@ from ..query import (
     ServiceQuery,
     Suggestion,
 )
-from ..text import content_words, expand_synonyms, query_words, spelling_suggestion, synonym_groups
+from ..text import (
+    content_words,
+    expand_synonyms,
+    query_words,
+    spelling_suggestion,
+    synonym_groups,
+    vocabulary_version,
+)
 from .text_index import Ranking, text_index
 
 FEW_RESULTS = 3
 WIDER_COVERAGE = ("county", "national")
 # SQLite refuses statements with more than 32,766 parameters: long id lists go in chunks.
 ID_CHUNK = 10_000
+TERM_MAP_SECONDS = 600  # bulk loads send no signals: the term map is rebuilt this often
 
 
 @dataclass
@@ -69,12 +80,13 @@ class DatabaseSearchEngine:
                 chosen = chosen.filter(service_id__in=in_terms)
             total = chosen.count()
             page_ids = list(chosen.values_list("service_id", flat=True)[start:stop])
-            facets = self._facets(query, candidates.queryset.values("service_id"))
+            facets = self._facets(query, candidates.queryset.values("service_id"), None)
         else:
-            facets = self._facets(query, candidates.ids)
+            terms_map = term_map()
+            facets = self._facets(query, candidates.ids, terms_map)
             ids = candidates.ids
-            if in_terms is not None:
-                allowed = set(in_terms.values_list("document_id", flat=True))
+            if query.taxonomy_term_ids:
+                allowed = terms_map.documents_in(query.taxonomy_term_ids)
                 ids = [service_id for service_id in ids if service_id in allowed]
             total = len(ids)
             page_ids = ids[start:stop]
@@ -174,25 +186,31 @@ class DatabaseSearchEngine:
         """Local services within the distance, then county-wide, then national ones."""
         radius = query.distance_miles or DEFAULT_DISTANCE_MILES
         origin = (location.latitude, location.longitude)
-        wider_rows = list(
-            base.filter(coverage__in=WIDER_COVERAGE)
-            .order_by("sort_title", "service_id")
-            .values_list("service_id", "coverage")
-        )
         position = bonus = None
+        if ranked is None:
+            wider_rows = list(
+                base.filter(coverage__in=WIDER_COVERAGE)
+                .order_by("sort_title", "service_id")
+                .values_list("service_id", "coverage")
+            )
         if ranked is None and not base.query.has_filters():
             points = _points_in_box(bounding_box(*origin, radius), local_only=True)
         elif ranked is None:
             local = base.exclude(coverage__in=WIDER_COVERAGE).values("service_id")
             points = _points_in_box(bounding_box(*origin, radius), within=local)
         else:
+            # The matches already passed the filters: their coverage comes from memory, in
+            # relevance order, with no query over every county-wide and national service.
             position = {match.object_id: n for n, match in enumerate(ranked)}
             bonus = {match.object_id: match.bonus for match in ranked}
-            wider_ids = {row[0] for row in wider_rows}
-            local_ids = [i for i in position if i not in wider_ids]
+            coverage_of = term_map().wider_coverage
+            wider_rows = [
+                (match.object_id, coverage_of[match.object_id])
+                for match in ranked
+                if match.object_id in coverage_of
+            ]
+            local_ids = [i for i in position if i not in coverage_of]
             points = _points_in_box(bounding_box(*origin, radius), ids=local_ids)
-            wider_rows = [row for row in wider_rows if row[0] in position]
-            wider_rows.sort(key=lambda row: position[row[0]])
 
         distances: dict[int, float] = {}
         for service_id, lat, lon in points:
@@ -234,10 +252,12 @@ class DatabaseSearchEngine:
             )
 
     # --- facets and cards -----------------------------------------------------------------------
-    def _facets(self, query, source: QuerySet | list[int]) -> list[FacetCount]:
+    def _facets(
+        self, query, source: QuerySet | list[int], terms_map: TermMap | None
+    ) -> list[FacetCount]:
+        """Counts per top-level category of the candidates (before the category filter)."""
         terms = indexing.browsable_terms()
         top = [term.id for term in terms]
-        counts: dict[int, int] = {}
         if isinstance(source, QuerySet):
             rows = (
                 SearchDocumentTerm.objects.filter(term_id__in=top, document_id__in=source)
@@ -247,8 +267,8 @@ class DatabaseSearchEngine:
                 .values_list("term_id", "services")
             )
             counts = dict(rows)
-        elif source and top:
-            counts = _term_counts(source, top)
+        else:
+            counts = terms_map.count_top_terms(source, top)
         selected = set(query.taxonomy_term_ids)
         return [
             FacetCount(term=term, count=counts.get(term.id, 0), selected=term.id in selected)
@@ -334,20 +354,54 @@ def _sort_titles(service_ids: list[int]) -> dict[int, str]:
     return titles
 
 
-def _term_counts(service_ids: list[int], term_ids: list[int]) -> dict[int, int]:
-    """How many of these services sit in each term (rolled up: documents list every term
-    above their own)."""
-    table = SearchDocumentTerm._meta.db_table
-    counts: dict[int, int] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(service_ids), ID_CHUNK):
-            chunk = service_ids[start : start + ID_CHUNK]
-            cursor.execute(
-                f"SELECT term_id, COUNT(*) FROM {table} "
-                # "+term_id": look rows up by document (a covering index), not term by term.
-                f"WHERE +term_id IN ({_id_list(term_ids)}) AND document_id IN ({_id_list(chunk)}) "
-                "GROUP BY term_id"
-            )
-            for term_id, services in cursor.fetchall():
-                counts[term_id] = counts.get(term_id, 0) + services
-    return counts
+class TermMap:
+    """Which categories each findable service is in (and which services are county-wide or
+    national), held in memory: counting facets over
+    thousands of matches, or keeping the matches in a category, is then a dictionary lookup
+    per service rather than a query with thousands of ids. Rebuilt when the vocabulary
+    version changes (every publish, unpublish and category edit) and every ten minutes."""
+
+    def __init__(
+        self, rows: Iterable[tuple[int, int]], wider: Iterable[tuple[int, str]] = ()
+    ) -> None:
+        by_document: dict[int, list[int]] = {}
+        by_term: dict[int, set[int]] = {}
+        for document_id, term_id in rows:
+            by_document.setdefault(document_id, []).append(term_id)
+            by_term.setdefault(term_id, set()).add(document_id)
+        self.terms_of = {document: tuple(terms) for document, terms in by_document.items()}
+        self.documents_of = {term: frozenset(documents) for term, documents in by_term.items()}
+        # County-wide and national services, and which (local ones are not listed).
+        self.wider_coverage = dict(wider)
+
+    def documents_in(self, term_ids: Iterable[int]) -> set[int] | frozenset[int]:
+        """Services in any of these categories (or below them: documents list every
+        category above their own)."""
+        sets = [self.documents_of.get(term_id, frozenset()) for term_id in term_ids]
+        return sets[0] if len(sets) == 1 else set().union(*sets)
+
+    def count_top_terms(self, service_ids: Iterable[int], top: list[int]) -> dict[int, int]:
+        wanted = set(top)
+        counts: dict[int, int] = dict.fromkeys(top, 0)
+        terms_of = self.terms_of
+        for service_id in service_ids:
+            for term_id in terms_of.get(service_id, ()):
+                if term_id in wanted:
+                    counts[term_id] += 1
+        return counts
+
+
+@lru_cache(maxsize=2)
+def _term_map(version: str, period: int) -> TermMap:
+    return TermMap(
+        SearchDocumentTerm.objects.order_by()
+        .values_list("document_id", "term_id")
+        .iterator(chunk_size=ID_CHUNK),
+        SearchDocument.objects.order_by()
+        .filter(coverage__in=WIDER_COVERAGE)
+        .values_list("service_id", "coverage"),
+    )
+
+
+def term_map() -> TermMap:
+    return _term_map(vocabulary_version(), int(time.time() // TERM_MAP_SECONDS))

@@ -202,3 +202,34 @@ def test_private_pages_are_not_found():
     ServicePageFactory(title="Befriending for everyone")
 
     assert names(search(text="befriending")) == ["Befriending for everyone"]
+
+
+def test_facets_and_category_filters_follow_publishing_at_once():
+    """Category memberships are held in memory for speed; a publish must still show."""
+    dementia = TaxonomyTerm.objects.get(slug="dementia")
+    ServicePageFactory(title="Dementia advisers", terms=[dementia])
+    before = search(text="dementia", taxonomy_term_ids=(dementia.id,))
+    assert {f.term.slug: f.count for f in before.facets}["dementia"] == 1
+
+    ServicePageFactory(title="Dementia café", terms=[dementia])
+    moved = ServicePageFactory(title="Dementia walk")
+    after = search(text="dementia", taxonomy_term_ids=(dementia.id,))
+
+    assert {f.term.slug: f.count for f in after.facets}["dementia"] == 2
+    assert sorted(names(after)) == ["Dementia advisers", "Dementia café"]
+    assert "Dementia walk" in names(search(text="dementia"))
+    moved.unpublish()
+    assert "Dementia walk" not in names(search(text="dementia"))
+
+
+def test_county_wide_matches_follow_local_ones_near_a_postcode(postcodes):
+    located(ServicePageFactory(title="Carers group nearby"), 51.5385, 0.7265)
+    ServicePageFactory(title="Carers line", coverage="national")
+    county = located(ServicePageFactory(title="Carers county hub", coverage="county"), 51.7, 0.5)
+
+    results = search(text="carers", postcode="SS1 1AA", distance_miles=3)
+
+    assert names(results) == ["Carers group nearby", "Carers county hub", "Carers line"]
+    county.coverage = "local"
+    county.save_revision().publish()
+    assert "Carers county hub" not in names(search(text="carers", postcode="SS1 1AA"))
