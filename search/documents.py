@@ -47,9 +47,7 @@ def _rows(facts: indexing.ServiceFacts):
     )
     terms = [SearchDocumentTerm(document_id=facts.id, term_id=term) for term in facts.term_ids]
     points = [
-        SearchDocumentPoint(
-            document_id=facts.id, latitude=lat, longitude=lon, is_local=facts.coverage == "local"
-        )
+        SearchDocumentPoint.at(facts.id, lat, lon, is_local=facts.coverage == "local")
         for lat, lon in facts.points
     ]
     return document, terms, points

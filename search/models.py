@@ -135,9 +135,31 @@ class SearchDocumentPoint(models.Model):
     is_local = models.BooleanField(
         default=True, help_text="The service's coverage is local (not county-wide or national)."
     )
+    # The point on a unit sphere (search.postcodes.unit_vector): distances by arithmetic alone.
+    x = models.FloatField(default=0.0)
+    y = models.FloatField(default=0.0)
+    z = models.FloatField(default=0.0)
 
     class Meta:
         indexes = [models.Index(fields=["latitude", "longitude"], name="search_point_lat_lon")]
 
     def __str__(self) -> str:
         return f"{self.document_id}: {self.latitude}, {self.longitude}"
+
+    @classmethod
+    def at(
+        cls, document_id: int, latitude: float, longitude: float, *, is_local: bool
+    ) -> "SearchDocumentPoint":
+        """A point with its unit vector filled in."""
+        from .postcodes import unit_vector
+
+        x, y, z = unit_vector(latitude, longitude)
+        return cls(
+            document_id=document_id,
+            latitude=latitude,
+            longitude=longitude,
+            is_local=is_local,
+            x=x,
+            y=y,
+            z=z,
+        )

@@ -1,7 +1,8 @@
 """UK postcodes: normalise what people type, find where it is, and measure distances.
 
 `geocode` is what search calls for a postcode search; `haversine_miles` and `bounding_box`
-let engines pre-filter locations on an index before computing exact distances.
+let engines pre-filter locations on an index before computing exact distances, and
+`unit_vector` with `chord_squared` let a database compute those distances itself.
 """
 
 from __future__ import annotations
@@ -84,6 +85,28 @@ def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
     # min() because rounding can push `a` a hair above 1 for antipodal points.
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(min(1.0, a)))
+
+
+def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
+    """A place as a point (x, y, z) on a sphere of radius 1.
+
+    The straight-line (chord) distance between two such points orders places exactly as the
+    great-circle distance does and needs only arithmetic, so any database can filter and sort
+    by distance without trigonometry: see `chord_squared` and `miles_from_chord_squared`.
+    """
+    phi, lam = math.radians(lat), math.radians(lon)
+    return math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)
+
+
+def chord_squared(miles: float) -> float:
+    """The squared chord between unit vectors `miles` apart along the surface."""
+    return (2 * math.sin(min(math.pi, miles / EARTH_RADIUS_MILES) / 2)) ** 2
+
+
+def miles_from_chord_squared(value: float) -> float:
+    """The great-circle distance in miles for a squared chord between unit vectors (the
+    inverse of `chord_squared`; the same figure `haversine_miles` gives)."""
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(max(0.0, value)) / 2))
 
 
 def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:

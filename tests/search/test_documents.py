@@ -2,6 +2,7 @@
 search shows what the site shows, and `search_reindex --check` can prove it."""
 
 import datetime
+import importlib
 import io
 
 import pytest
@@ -20,7 +21,8 @@ from directory.models import OrganisationPage, Review, ServicePage
 from directory.signals import service_ratings_changed
 from portal.factories import UserFactory
 from search.documents import documents_ensure, documents_out_of_step
-from search.models import SearchDocument, SearchDocumentPoint
+from search.models import Postcode, SearchDocument, SearchDocumentPoint
+from search.postcodes import unit_vector
 from search.query import ServiceQuery
 from search.services import search_services
 
@@ -255,3 +257,24 @@ def test_listings_that_go_stale_drop_out_of_search_when_hiding_is_on(settings):
     assert titles(text="lunch") == ["Fresh lunch club"]
     assert titles() == ["Fresh lunch club"]
     assert in_step()
+
+
+def test_points_indexed_before_unit_vectors_get_them_from_the_migration():
+    """Migration 0007 fills in the unit vectors distance searches use, for points indexed
+    before it: without them every such service would look 0 miles from everywhere or
+    nowhere."""
+    from django.apps import apps
+
+    migration = importlib.import_module("search.migrations.0007_point_unit_vectors")
+    service = ServicePageFactory(title="Seafront walks")
+    ServiceAtLocationFactory(
+        service=service, location=LocationFactory(latitude=51.538, longitude=0.726)
+    )
+    SearchDocumentPoint.objects.update(x=0.0, y=0.0, z=0.0)  # as before the migration
+    Postcode.objects.create(postcode="SS1 1AA", outward="SS1", latitude=51.538, longitude=0.726)
+
+    migration.fill_unit_vectors(apps, None)
+
+    point = SearchDocumentPoint.objects.get(document_id=service.pk)
+    assert (point.x, point.y, point.z) == pytest.approx(unit_vector(51.538, 0.726))
+    assert titles(postcode="SS1 1AA", distance_miles=1) == ["Seafront walks"]

@@ -8,9 +8,12 @@ from search.models import Postcode, PostcodeDistrict
 from search.postcodes import (
     PostcodeError,
     bounding_box,
+    chord_squared,
     geocode,
     haversine_miles,
+    miles_from_chord_squared,
     normalise_postcode,
+    unit_vector,
 )
 
 INVALID = "Enter a full UK postcode, like SS2 6ER"
@@ -220,3 +223,40 @@ def test_bounding_box_widens_to_every_longitude_rather_than_wrap(lat, lon):
 def test_bounding_box_refuses_a_negative_distance():
     with pytest.raises(ValueError, match="negative"):
         bounding_box(51.55, 0.72, -1)
+
+
+def _chord_squared_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return sum((p - q) ** 2 for p, q in zip(unit_vector(*a), unit_vector(*b), strict=True))
+
+
+@given(
+    st.floats(min_value=49.8, max_value=60.9),
+    st.floats(min_value=-8.7, max_value=1.8),
+    st.floats(min_value=49.8, max_value=60.9),
+    st.floats(min_value=-8.7, max_value=1.8),
+)
+def test_distance_from_unit_vectors_is_the_haversine_distance(lat1, lon1, lat2, lon2):
+    """The database engine measures distance as a chord between unit vectors (arithmetic
+    that SQL can do): it must give the same miles as the great-circle formula."""
+    chord = _chord_squared_between((lat1, lon1), (lat2, lon2))
+
+    assert miles_from_chord_squared(chord) == pytest.approx(
+        haversine_miles(lat1, lon1, lat2, lon2), abs=1e-6
+    )
+
+
+@pytest.mark.parametrize("miles", [0.25, 1, 3, 10, 50])
+def test_a_point_exactly_at_the_radius_is_within_its_chord(miles):
+    origin = (51.538, 0.726)
+    for bearing in range(0, 360, 30):
+        point = _destination(*origin, bearing, miles)
+        assert _chord_squared_between(origin, point) == pytest.approx(chord_squared(miles))
+    assert miles_from_chord_squared(chord_squared(miles)) == pytest.approx(miles)
+
+
+def test_nearer_places_have_smaller_chords():
+    origin = (51.538, 0.726)
+    chords = [_chord_squared_between(origin, _destination(*origin, 45, m)) for m in (1, 2, 5, 20)]
+
+    assert chords == sorted(chords)
+    assert len(set(chords)) == 4
