@@ -9,9 +9,11 @@ index's relevance orders the rest.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
@@ -20,7 +22,14 @@ from django.utils import timezone
 from .. import indexing
 from ..autocomplete import autocomplete_suggestions
 from ..models import SearchDocument, SearchDocumentPoint, SearchDocumentTerm
-from ..postcodes import bounding_box, geocode, haversine_miles
+from ..postcodes import (
+    bounding_box,
+    chord_squared,
+    geocode,
+    haversine_miles,
+    miles_from_chord_squared,
+    unit_vector,
+)
 from ..query import (
     AUTOCOMPLETE_LIMIT,
     DEFAULT_DISTANCE_MILES,
@@ -39,7 +48,7 @@ from ..text import (
     synonym_groups,
     vocabulary_version,
 )
-from .text_index import Ranking, text_index
+from .text_index import Ranked, Ranking, text_index
 
 FEW_RESULTS = 3
 WIDER_COVERAGE = ("county", "national")
@@ -58,9 +67,11 @@ class _Candidates:
 
     ids: list[int] | None = None
     queryset: QuerySet | None = None
-    distances: dict[int, float] = field(default_factory=dict)
-    within: dict[int, bool] = field(default_factory=dict)
-    origin: tuple[float, float] | None = None  # a postcode search's centre
+    # A postcode search: its centre, and the squared chord (search.postcodes.chord_squared)
+    # to each local service within the distance. Services not in `chords` are county-wide
+    # or national ones listed after them.
+    origin: tuple[float, float] | None = None
+    chords: dict[int, float] = field(default_factory=dict)
 
 
 class DatabaseSearchEngine:
@@ -87,18 +98,18 @@ class DatabaseSearchEngine:
             ids = candidates.ids
             if query.taxonomy_term_ids:
                 allowed = terms_map.documents_in(query.taxonomy_term_ids)
-                ids = [service_id for service_id in ids if service_id in allowed]
+                ids = list(filter(allowed.__contains__, ids))
             total = len(ids)
             page_ids = ids[start:stop]
 
-        self._add_distances(candidates, page_ids)
+        distances = self._distances(candidates, page_ids)
         cards = self._cards(page_ids)
         hits = [
             SearchHit(
                 card=cards[service_id],
                 score=float(total - position),
-                distance_miles=candidates.distances.get(service_id),
-                within_distance=candidates.within.get(service_id, True),
+                distance_miles=distances.get(service_id),
+                within_distance=candidates.origin is None or service_id in candidates.chords,
             )
             for position, service_id in enumerate(page_ids, start=start)
             if service_id in cards
@@ -166,12 +177,13 @@ class DatabaseSearchEngine:
         if variants:
             ranked = self._ranked(query, base, variants)
             if location is None:
+                ids = ranked.ids
                 if query.sort == "name":
-                    ranked.sort(key=lambda match: (match.title.casefold(), match.object_id))
-                return _Candidates(ids=[match.object_id for match in ranked])
+                    ids = _by_name(ids)
+                return _Candidates(ids=ids)
         return self._by_distance(query, base, ranked, location)
 
-    def _ranked(self, query, base, variants) -> list:
+    def _ranked(self, query, base, variants) -> Ranked:
         """Services matching the words (or a synonym's variant) and the filters, best first."""
         ranking = Ranking(
             phrase_words=tuple(query_words(query.text)),
@@ -182,74 +194,67 @@ class DatabaseSearchEngine:
             indexing.service_model(), [v.split() for v in variants], ranking, within
         )
 
-    def _by_distance(self, query, base, ranked, location) -> _Candidates:
+    def _by_distance(self, query, base, ranked: Ranked | None, location) -> _Candidates:
         """Local services within the distance, then county-wide, then national ones."""
         radius = query.distance_miles or DEFAULT_DISTANCE_MILES
         origin = (location.latitude, location.longitude)
-        position = bonus = None
+        near_to = _Nearness(origin, radius)
+        terms = term_map()
         if ranked is None:
-            wider_rows = list(
-                base.filter(coverage__in=WIDER_COVERAGE)
-                .order_by("sort_title", "service_id")
-                .values_list("service_id", "coverage")
-            )
-        if ranked is None and not base.query.has_filters():
-            points = _points_in_box(bounding_box(*origin, radius), local_only=True)
-        elif ranked is None:
-            local = base.exclude(coverage__in=WIDER_COVERAGE).values("service_id")
-            points = _points_in_box(bounding_box(*origin, radius), within=local)
+            # Wider services in name order come from memory; filters, if any, from SQL.
+            county, national = terms.wider_by_name["county"], terms.wider_by_name["national"]
+            if base.query.has_filters():
+                allowed = set(
+                    base.filter(coverage__in=WIDER_COVERAGE).values_list("service_id", flat=True)
+                )
+                county = list(filter(allowed.__contains__, county))
+                national = list(filter(allowed.__contains__, national))
+                local = base.exclude(coverage__in=WIDER_COVERAGE).values("service_id")
+                chords = near_to.services(within=local)
+            else:
+                chords = near_to.services(local_only=True)
+            near = list(chords)  # nearest first
+            if query.sort == "name":
+                near = _by_name(near)
         else:
             # The matches already passed the filters: their coverage comes from memory, in
             # relevance order, with no query over every county-wide and national service.
-            position = {match.object_id: n for n, match in enumerate(ranked)}
-            bonus = {match.object_id: match.bonus for match in ranked}
-            coverage_of = term_map().wider_coverage
-            wider_rows = [
-                (match.object_id, coverage_of[match.object_id])
-                for match in ranked
-                if match.object_id in coverage_of
-            ]
-            local_ids = [i for i in position if i not in coverage_of]
-            points = _points_in_box(bounding_box(*origin, radius), ids=local_ids)
-
-        distances: dict[int, float] = {}
-        for service_id, lat, lon in points:
-            miles = haversine_miles(*origin, lat, lon)
-            if miles <= radius and miles < distances.get(service_id, radius + 1):
-                distances[service_id] = miles
-        near = list(distances)
-        if query.sort == "name" and position is None:
-            titles = _sort_titles(near)
-            near.sort(key=lambda i: (titles[i], i))
-        elif query.sort == "name":
-            near.sort(key=lambda i: position[i])
-        elif position is not None and query.sort != "distance":
-            near.sort(key=lambda i: (-bonus[i], distances[i], position[i]))
-        else:
-            near.sort(key=lambda i: (distances[i], position[i] if position else i))
-
-        county = [i for i, coverage in wider_rows if coverage == "county"]
-        national = [i for i, coverage in wider_rows if coverage == "national"]
-        within = dict.fromkeys(near, True) | dict.fromkeys(county + national, False)
-        return _Candidates(
-            ids=near + county + national, distances=distances, within=within, origin=origin
-        )
+            coverage_of = terms.wider_coverage
+            county = [i for i in ranked.ids if coverage_of.get(i) == "county"]
+            national = [i for i in ranked.ids if coverage_of.get(i) == "national"]
+            local_ids = [i for i in ranked.ids if i not in coverage_of]
+            chords = near_to.services(ids=local_ids)
+            if query.sort == "name":
+                near, county, national = _by_name(chords), _by_name(county), _by_name(national)
+            elif query.sort == "distance":
+                near = list(chords)
+            else:  # ranking points first, then the nearer, then the index's relevance
+                position = {service_id: n for n, service_id in enumerate(local_ids)}
+                bonus = dict(zip(ranked.ids, ranked.bonus, strict=True))
+                near = sorted(chords, key=lambda i: (-bonus[i], chords[i], position[i]))
+        return _Candidates(ids=near + county + national, chords=chords, origin=origin)
 
     @staticmethod
-    def _add_distances(candidates: _Candidates, page_ids: list[int]) -> None:
-        """Distances for the county-wide and national services on this page only (there may
-        be many of them, anywhere in the country)."""
-        missing = [i for i in page_ids if i not in candidates.distances]
-        if candidates.origin is None or not missing:
-            return
-        points = SearchDocumentPoint.objects.filter(document_id__in=missing).values_list(
-            "document_id", "latitude", "longitude"
-        )
-        for service_id, lat, lon in points:
-            miles = haversine_miles(*candidates.origin, lat, lon)
-            candidates.distances[service_id] = min(
-                miles, candidates.distances.get(service_id, miles)
+    def _distances(candidates: _Candidates, page_ids: list[int]) -> dict[int, float]:
+        """Miles from the postcode for the services on this page: worked out from the chords
+        for local ones, and from their nearest point for county-wide and national ones (there
+        may be many of them, anywhere in the country)."""
+        if candidates.origin is None:
+            return {}
+        distances = {
+            service_id: miles_from_chord_squared(candidates.chords[service_id])
+            for service_id in page_ids
+            if service_id in candidates.chords
+        }
+        missing = [i for i in page_ids if i not in distances]
+        if missing:
+            points = SearchDocumentPoint.objects.filter(document_id__in=missing).values_list(
+                "document_id", "latitude", "longitude"
             )
+            for service_id, lat, lon in points:
+                miles = haversine_miles(*candidates.origin, lat, lon)
+                distances[service_id] = min(miles, distances.get(service_id, miles))
+        return distances
 
     # --- facets and cards -----------------------------------------------------------------------
     def _facets(
@@ -309,35 +314,57 @@ def _id_list(ids) -> str:
     return ",".join(str(int(service_id)) for service_id in ids)
 
 
-def _points_in_box(
-    box: tuple[float, float, float, float],
-    *,
-    ids: list[int] | None = None,
-    within: QuerySet | None = None,
-    local_only: bool = False,
-) -> list[tuple[int, float, float]]:
-    """(service id, latitude, longitude) of the given services' points inside a box (those
-    listed, those `within` a query, or every local one): an indexed pre-filter before the
-    exact distance."""
-    table = SearchDocumentPoint._meta.db_table
-    sql = (
-        f"SELECT document_id, latitude, longitude FROM {table} "
-        "WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s"
-    )
-    params: list = list(box)
-    if ids is not None:
-        if not ids:
-            return []
-        sql += f" AND document_id IN ({_id_list(ids)})"
-    elif within is not None:
-        within_sql, within_params = within.query.sql_with_params()
-        sql += f" AND document_id IN ({within_sql})"
-        params += list(within_params)
-    if local_only:
-        sql += " AND is_local"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+class _Nearness:
+    """Services with a point within `radius` miles of `origin`, found in SQL: an indexed box
+    first, then the exact distance as a squared chord between unit vectors (arithmetic that
+    SQLite and PostgreSQL both do in C), the nearest point of each service kept."""
+
+    def __init__(self, origin: tuple[float, float], radius: float) -> None:
+        self.box = bounding_box(*origin, radius)
+        self.vector = unit_vector(*origin)
+        # A hair of slack so a point exactly at the radius survives float rounding.
+        self.reach = chord_squared(radius) * (1 + 1e-9) + 1e-15
+
+    def services(
+        self,
+        *,
+        ids: list[int] | None = None,
+        within: QuerySet | None = None,
+        local_only: bool = False,
+    ) -> dict[int, float]:
+        """{service id: squared chord}, nearest first (ties by id), for the services listed,
+        those `within` a query, or every local one."""
+        table = SearchDocumentPoint._meta.db_table
+        chord = "(x - %s) * (x - %s) + (y - %s) * (y - %s) + (z - %s) * (z - %s)"
+        x, y, z = self.vector
+        chord_params = [x, x, y, y, z, z]
+        sql = (
+            f"SELECT document_id, MIN({chord}) AS chord FROM {table} "
+            "WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s"
+        )
+        params: list = [*chord_params, *self.box]
+        if ids is not None:
+            if not ids:
+                return {}
+            sql += f" AND document_id IN ({_id_list(ids)})"
+        elif within is not None:
+            within_sql, within_params = within.query.sql_with_params()
+            sql += f" AND document_id IN ({within_sql})"
+            params += list(within_params)
+        if local_only:
+            sql += " AND is_local"
+        # PostgreSQL will not let HAVING name a column alias: the expression is repeated.
+        sql += f" GROUP BY document_id HAVING MIN({chord}) <= %s ORDER BY chord, document_id"
+        params += [*chord_params, self.reach]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return dict(cursor)
+
+
+def _by_name(service_ids: Iterable[int]) -> list[int]:
+    """The services in name order (ties by id)."""
+    titles = _sort_titles(list(service_ids))
+    return sorted(titles, key=lambda i: (titles[i], i))
 
 
 def _sort_titles(service_ids: list[int]) -> dict[int, str]:
@@ -371,8 +398,13 @@ class TermMap:
             by_term.setdefault(term_id, set()).add(document_id)
         self.terms_of = {document: tuple(terms) for document, terms in by_document.items()}
         self.documents_of = {term: frozenset(documents) for term, documents in by_term.items()}
-        # County-wide and national services, and which (local ones are not listed).
-        self.wider_coverage = dict(wider)
+        # County-wide and national services in name order, and which coverage each has
+        # (local ones are not listed).
+        self.wider_by_name: dict[str, list[int]] = {coverage: [] for coverage in WIDER_COVERAGE}
+        self.wider_coverage: dict[int, str] = {}
+        for service_id, coverage in wider:
+            self.wider_by_name[coverage].append(service_id)
+            self.wider_coverage[service_id] = coverage
 
     def documents_in(self, term_ids: Iterable[int]) -> set[int] | frozenset[int]:
         """Services in any of these categories (or below them: documents list every
@@ -381,14 +413,10 @@ class TermMap:
         return sets[0] if len(sets) == 1 else set().union(*sets)
 
     def count_top_terms(self, service_ids: Iterable[int], top: list[int]) -> dict[int, int]:
-        wanted = set(top)
-        counts: dict[int, int] = dict.fromkeys(top, 0)
-        terms_of = self.terms_of
-        for service_id in service_ids:
-            for term_id in terms_of.get(service_id, ()):
-                if term_id in wanted:
-                    counts[term_id] += 1
-        return counts
+        """How many of the services are in each of the `top` categories (zero included)."""
+        terms_of = self.terms_of.get
+        every = Counter(chain.from_iterable(terms_of(service_id, ()) for service_id in service_ids))
+        return {term_id: every[term_id] for term_id in top}
 
 
 @lru_cache(maxsize=2)
@@ -397,8 +425,8 @@ def _term_map(version: str, period: int) -> TermMap:
         SearchDocumentTerm.objects.order_by()
         .values_list("document_id", "term_id")
         .iterator(chunk_size=ID_CHUNK),
-        SearchDocument.objects.order_by()
-        .filter(coverage__in=WIDER_COVERAGE)
+        SearchDocument.objects.filter(coverage__in=WIDER_COVERAGE)
+        .order_by("sort_title", "service_id")
         .values_list("service_id", "coverage"),
     )
 

@@ -37,10 +37,33 @@ def database_backend():
     return get_search_backend()
 
 
-class TextMatch(NamedTuple):  # a tuple: thousands are made per search
+class TextMatch(NamedTuple):
     object_id: int
     title: str
     bonus: int = 0
+
+
+class Ranked(NamedTuple):
+    """Every match of a search, best first, as two parallel lists of plain integers.
+
+    A broad word matches tens of thousands of services: one tuple or object per match would
+    cost more to build, and to sweep up after (Python's cyclic collector walks every
+    container still alive), than the full-text query itself.
+    """
+
+    ids: list[int]
+    bonus: list[int]  # each match's ranking points, in the same order
+
+    @classmethod
+    def from_rows(cls, rows) -> Ranked:
+        """From (id, points) rows, read one at a time so each row tuple is freed at once."""
+        ids: list[int] = []
+        bonus: list[int] = []
+        add_id, add_bonus = ids.append, bonus.append
+        for object_id, points in rows:
+            add_id(object_id)
+            add_bonus(points)
+        return cls(ids, bonus)
 
 
 @dataclass(frozen=True)
@@ -74,9 +97,9 @@ class TextIndex(Protocol):
 
     def ranked(
         self, model, variants: list[list[str]], ranking: Ranking, within: tuple[str, list]
-    ) -> list[TextMatch]:
+    ) -> Ranked:
         """The matches whose id is among `within` (SQL selecting ids, and its parameters),
-        best first: ranking points, then the index's relevance. Each carries its points."""
+        best first: ranking points, then the index's relevance, with each one's points."""
 
     def id_subquery(self, model, variants: list[list[str]]) -> RawSQL:
         """The same matches as SQL, for `id__in=` filters and counts inside the database."""
@@ -129,7 +152,7 @@ class SQLiteFTS5Index:
 
     def ranked(
         self, model, variants: list[list[str]], ranking: Ranking, within: tuple[str, list]
-    ) -> list[TextMatch]:
+    ) -> Ranked:
         fts = f"{_index_table()}_fts"
         found_by = f"e.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
         parts, params = [], []
@@ -146,7 +169,7 @@ class SQLiteFTS5Index:
             params.append("{title body}: " + self._exact(ranking.phrase_words))
         within_sql, within_params = within
         sql = (
-            f"SELECT CAST(e.object_id AS INTEGER), e.title, {' + '.join(parts) or '0'} AS bonus "
+            f"SELECT CAST(e.object_id AS INTEGER), {' + '.join(parts) or '0'} AS bonus "
             f"{self._from_where()} AND CAST(e.object_id AS INTEGER) IN ({within_sql}) "
             f"ORDER BY bonus DESC, bm25({fts}, 0.0, 1.0, %s), e.id"
         )
@@ -154,7 +177,7 @@ class SQLiteFTS5Index:
         params += [*within_params, TITLE_WEIGHT]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return list(map(TextMatch._make, cursor.fetchall()))
+            return Ranked.from_rows(cursor)
 
     @staticmethod
     def _exact(words) -> str:
@@ -210,7 +233,7 @@ class PostgresTextIndex:
 
     def ranked(
         self, model, variants: list[list[str]], ranking: Ranking, within: tuple[str, list]
-    ) -> list[TextMatch]:
+    ) -> Ranked:
         config = getattr(database_backend(), "config", None)
         cast = "%s::regconfig, " if config else ""
         config_params = [config] if config else []
@@ -235,14 +258,14 @@ class PostgresTextIndex:
         from_where, where_params = self._from_where(variants)
         within_sql, within_params = within
         sql = (
-            f"SELECT e.object_id::integer, e.title_text, {' + '.join(parts) or '0'} AS bonus "
+            f"SELECT e.object_id::integer, {' + '.join(parts) or '0'} AS bonus "
             f"{from_where} AND e.object_id::integer IN ({within_sql}) "
             "ORDER BY bonus DESC, %s * ts_rank(e.title, q) + ts_rank(e.body, q) DESC, e.id"
         )
         params += [*where_params, _content_type_id(model), *within_params, TITLE_WEIGHT]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return list(map(TextMatch._make, cursor.fetchall()))
+            return Ranked.from_rows(cursor)
 
     def id_subquery(self, model, variants: list[list[str]]) -> RawSQL:
         from_where, params = self._from_where(variants)
@@ -276,7 +299,7 @@ class WagtailBackendIndex:
 
     def ranked(
         self, model, variants: list[list[str]], ranking: Ranking, within: tuple[str, list]
-    ) -> list[TextMatch]:
+    ) -> Ranked:
         from django.db.models.expressions import RawSQL
 
         allowed = set(model.objects.filter(id__in=RawSQL(*within)).values_list("id", flat=True))
@@ -286,11 +309,12 @@ class WagtailBackendIndex:
             else set()
         )
         scored = [
-            TextMatch(m.object_id, m.title, ranking.python_bonus(m.title, m.object_id in in_phrase))
+            (m.object_id, ranking.python_bonus(m.title, m.object_id in in_phrase))
             for m in self.matches(model, variants)
             if m.object_id in allowed
         ]
-        return sorted(scored, key=lambda m: -m.bonus)  # stable: the backend's order within
+        scored.sort(key=lambda match: -match[1])  # stable: the backend's order within
+        return Ranked.from_rows(scored)
 
     def id_subquery(self, model, variants: list[list[str]]):
         return [match.object_id for match in self.matches(model, variants)]

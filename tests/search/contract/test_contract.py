@@ -191,6 +191,31 @@ def test_equally_good_matches_near_a_postcode_come_nearest_first(engine):
     assert found.index("Dementia carers' support group") < found.index("Essex carers' network")
 
 
+def test_sorting_a_postcode_search_by_name_keeps_local_then_county_then_national(engine):
+    results = engine.search(postcode="SS1 1AA", distance_miles=3, sort="name", per_page=50)
+
+    assert names(results) == [
+        "Dementia carers' support group",
+        "Lunch club",
+        "Memory café",
+        "Walking group",
+        "Essex carers' network",
+        "Housing advice line",
+    ]
+    assert [hit.within_distance for hit in results.hits] == [True] * 4 + [False] * 2
+    assert all(hit.distance_miles is not None for hit in results.hits[:5])
+
+
+def test_sorting_words_near_a_postcode_by_name_ignores_relevance(engine):
+    """Two services have "group" in their name and the lunch club only in its description:
+    by relevance the lunch club comes last, by name it comes second."""
+    by_name = engine.search(text="group", postcode="SS1 1AA", distance_miles=3, sort="name")
+    by_relevance = engine.search(text="group", postcode="SS1 1AA", distance_miles=3)
+
+    assert names(by_name) == ["Dementia carers' support group", "Lunch club", "Walking group"]
+    assert names(by_relevance)[-1] == "Lunch club"
+
+
 def test_a_misspelling_is_corrected_or_suggested(engine):
     """'dementa carers' finds the dementia carers' group: the database engine suggests
     'dementia carers' (the search page runs it); Elasticsearch's fuzzy match finds it."""
