@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
+    "portal.uploads.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,8 +202,18 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Uploads (portal.uploads): images are re-encoded with Pillow (no metadata, no hidden bytes)
+# under a decompression-bomb guard; documents are limited in type and size; any other request
+# body over PORTAL_MAX_REQUEST_BYTES is refused with 413 before a view reads it.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.uploads.ReencodedImageForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.uploads.SizeLimitedDocumentForm"
+PORTAL_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+PORTAL_MAX_REQUEST_BYTES = int(env("PORTAL_MAX_REQUEST_BYTES", str(25 * 1024 * 1024)))
+PORTAL_REQUEST_SIZE_OWN_LIMIT_PATHS = ["/api/ig/v1/"]
 # An approved listing change publishes even when the approval was automatic on a provider's
 # behalf (ADR 0010); other workflows publish as Wagtail does.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "directory.workflows.publish_workflow_state"
