@@ -66,6 +66,8 @@ test: install-dev assets chromium
 	@echo "==> ruff check and format"
 	@$(RUFF) check .
 	@$(RUFF) format --check .
+	@echo "==> Dependency audit (pip-audit over requirements/constraints.txt)"
+	@$(PY) scripts/audit_dependencies.py
 	@echo "==> manage.py check and migrations"
 	@$(TEST_SETTINGS) $(PY) manage.py check --fail-level WARNING
 	@$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
