@@ -54,3 +54,36 @@ def test_only_essential_cookies_on_a_first_visit(client):
     response = client.get("/")
 
     assert list(response.cookies) == []  # no tracking; session/csrf appear only when needed
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/services/", "/api/oruk/services", "/healthz", "/no-such-page/", "/accounts/login/"],
+)
+def test_every_kind_of_response_carries_the_security_headers(client, path):
+    """Pages, the JSON API, the health check and error pages alike."""
+    response = client.get(path)
+
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "microphone=()" in response["Permissions-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", response["Content-Security-Policy"]).group(1)
+    assert "'unsafe-inline'" not in script_src
+
+
+def test_session_and_csrf_cookies_are_http_only_and_same_site(client, django_user_model):
+    django_user_model.objects.create_user("resident", "resident@example.org", "a-long-passphrase")
+    form = client.get("/accounts/login/")
+    csrf = form.cookies["csrftoken"]
+    signed_in = client.post(
+        "/accounts/login/",
+        {"login": "resident@example.org", "password": "a-long-passphrase"},
+    )
+
+    session = signed_in.cookies["sessionid"]
+    assert signed_in.status_code == 302
+    assert session["httponly"]
+    assert csrf["httponly"]
+    assert session["samesite"] == "Lax"
+    assert csrf["samesite"] == "Lax"
