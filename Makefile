@@ -13,12 +13,13 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=portal.settings.test
 
-.PHONY: help run test bench lint format assets install install-dev chromium check clean
+.PHONY: help run test bench load lint format assets install install-dev chromium check clean
 
 help:
 	@echo "make run    set everything up and serve the portal on http://$(HOST):$(PORT)/ (SQLite)"
 	@echo "make test   install test needs, lint, check, then test on SQLite and PostgreSQL"
 	@echo "make bench  run the benchmarks and print their figures"
+	@echo "make load   a 3-minute load test under gunicorn on loopback; prints the figures"
 	@echo "make format reformat the code with ruff"
 
 # --- set-up (each step is skipped when nothing it depends on changed) -------------------------
@@ -41,6 +42,11 @@ node_modules/.installed: package.json package-lock.json
 frontend/build/.built: node_modules/.installed scripts/build-assets.mjs $(wildcard frontend/scss/* frontend/js/* frontend/images/*)
 	@echo "==> Front-end assets"
 	@npm run --silent build
+	@touch $@
+
+$(VENV)/.load: $(VENV)/.dev
+	@echo "==> Load-test dependencies (locust)"
+	@$(PIP) install -c requirements/constraints.txt -e ".[dev,load]"
 	@touch $@
 
 install: $(VENV)/.base
@@ -81,6 +87,9 @@ bench: install-dev assets
 	@$(PY) -m pytest tests/bench -o addopts="" -s -q
 	@echo "==> search benchmarks on PostgreSQL (throwaway cluster on loopback)"
 	@scripts/with-postgres.sh $(PY) -m pytest tests/bench/test_bench_search.py -o addopts="" -s -q
+
+load: install-dev assets $(VENV)/.load
+	@scripts/load-test.sh
 
 lint: install-dev
 	@$(RUFF) check . && $(RUFF) format --check .
