@@ -62,6 +62,16 @@ class ButtonLinkBlock(blocks.StructBlock):
         template = "components/button_link.html"
 
 
+class ContactDetailsBlock(blocks.StaticBlock):
+    """The council's phone, opening hours and email from Site settings, so a page that says
+    "contact us" never goes out of date when they change."""
+
+    class Meta:
+        icon = "mail"
+        admin_text = "Shows the contact details from Settings > Site settings."
+        template = "components/contact_details.html"
+
+
 class ContentStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     rich_text = blocks.RichTextBlock(
@@ -71,3 +81,4 @@ class ContentStreamBlock(blocks.StreamBlock):
     warning_text = WarningTextBlock()
     details = DetailsBlock()
     button_link = ButtonLinkBlock()
+    contact_details = ContactDetailsBlock()

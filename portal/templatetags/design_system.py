@@ -12,7 +12,8 @@ from portal.models import SiteSettings
 
 register = template.Library()
 
-FOOTER_PAGE_SLUGS = ["accessibility-statement", "privacy", "cookies"]
+# "accessibility-statement" is where statements edited before portal.0007 still live.
+FOOTER_PAGE_SLUGS = ["accessibility", "accessibility-statement", "privacy", "cookies"]
 
 _RICH_TEXT_CLASSES = {
     "p": "govuk-body",

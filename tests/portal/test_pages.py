@@ -29,7 +29,7 @@ def test_every_page_has_skip_link_header_phase_banner_and_footer(client):
 def test_footer_links_to_accessibility_privacy_and_cookies_pages(client):
     html = client.get("/").text
 
-    for path in ["/accessibility-statement/", "/privacy/", "/cookies/"]:
+    for path in ["/accessibility/", "/privacy/", "/cookies/"]:
         assert f'href="{path}"' in html
         assert client.get(path).status_code == 200
 
