@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
@@ -6,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import health_report
+from .unavailable import database_unavailable_response, is_database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls handler500 while handling the exception: a database outage gets the 503.
+    exc = sys.exc_info()[1]
+    if is_database_unavailable(exc):
+        return database_unavailable_response(request, exc)
     # Anything may be broken here (even the database), so fall back to a page with no lookups.
     try:
         return _render_error(request, "500.html", 500)
