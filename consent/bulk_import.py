@@ -7,9 +7,11 @@ describes the columns and every message.
    value from the file, so no NHS number reaches a page or a log). Problems with the whole
    file (not UTF-8, not CSV, missing columns) raise `ImportFileError`.
 2. `import_run(check, user=...)` records each good row with `consent.register.choice_record`
-   in its own transaction, with an access-log RECORD entry for that person; a row the
+   in a savepoint of its own, with an access-log RECORD entry for that person; a row the
    register refuses (for example a capacity default) becomes a `LineError` and the others are
-   kept.
+   kept. The whole run, ledger entry included, is one transaction: a crash or an interrupt
+   halfway records nothing, so the file can simply be imported again (events are append-only:
+   a half import followed by a second one could never be tidied up).
 
 Idempotency: every file imported is remembered by its SHA-256 (`ChoiceImport`: when, by
 whom, how many rows; never a number). `import_run` refuses a file already imported unless
@@ -372,7 +374,7 @@ def import_run(
 ) -> ImportResult:
     """Record every good row of `check` (each row on its own: a refused row does not stop the
     others) and remember the file in the ledger. Raises `AlreadyImportedError` when the same
-    file was imported before, unless `force`."""
+    file was imported before, unless `force`. Any other exception records nothing at all."""
     previous = previous_import(check.sha256)
     if previous is not None and not force:
         raise AlreadyImportedError(
@@ -381,6 +383,23 @@ def import_run(
         )
     purposes = {p.code: p for p in Purpose.objects.filter(is_active=True)}
     result = ImportResult(sha256=check.sha256, errors=list(check.errors))
+    with transaction.atomic():
+        _rows_record(check, purposes, result, user=user, progress=progress)
+        result.errors.sort(key=lambda error: error.line)
+        _ledger_add(
+            check.sha256, user=user, imported=len(result.imported), failed=len(result.errors)
+        )
+    return result
+
+
+def _rows_record(
+    check: ImportCheck,
+    purposes: dict[str, Purpose],
+    result: ImportResult,
+    *,
+    user,
+    progress: Callable[[int], None] | None,
+) -> None:
     for row in check.rows:
         try:
             with transaction.atomic():
@@ -418,9 +437,6 @@ def import_run(
             result.imported.append((row.line, event.reference))
         if progress is not None:
             progress(1)
-    result.errors.sort(key=lambda error: error.line)
-    _ledger_add(check.sha256, user=user, imported=len(result.imported), failed=len(result.errors))
-    return result
 
 
 # --- The ledger of imported files ----------------------------------------------------------------

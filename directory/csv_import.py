@@ -1,8 +1,10 @@
 """Import services from a flat spreadsheet export of an old directory (CSV).
 
 The columns are documented in docs/directory-csv-import.md. Every row is checked before
-anything is written; rows with problems are reported with their line number and skipped,
-and each good row is written in its own transaction, so a row is never half imported. The
+anything is written; rows with problems are reported with their line number and skipped.
+The whole import is one transaction and each good row a savepoint inside it: a row that
+cannot be saved is undone alone and reported, while anything unexpected (a crash, an
+interrupt, a lost database) undoes the whole import, so a file is never half imported. The
 key is the organisation's name and the service's name: importing the same file again
 updates those services instead of adding copies.
 """
@@ -714,6 +716,26 @@ def _apply(
     return outcome
 
 
+def _import_row(
+    row: Row,
+    details: dict[str, dict[str, str]],
+    report: ImportReport,
+    *,
+    dry_run: bool,
+    user: User | None,
+) -> None:
+    report.warnings.extend((row.line, warning) for warning in row.warnings)
+    try:
+        with transaction.atomic():  # a savepoint: a row that cannot be saved goes alone
+            outcome = _apply(row, details[row.organisation.casefold()], dry_run=dry_run, user=user)
+    except ValidationError as error:
+        report.problems.append((row.line, f"could not be saved: {'; '.join(error.messages)}"))
+    except IntegrityError as error:
+        report.problems.append((row.line, f"could not be saved: {error}"))
+    else:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+
+
 def csv_import(
     *,
     stream: TextIO,
@@ -722,11 +744,12 @@ def csv_import(
     today: datetime.date | None = None,
     on_row: Callable[[], None] | None = None,
 ) -> ImportReport:
-    """Check every row, then import the good ones, each in its own transaction.
+    """Check every row, then import the good ones in one transaction, each row in a savepoint.
 
     Raises CsvImportError when the file as a whole cannot be read. In a dry run nothing is
     written: the report says what would have happened. `on_row` is called after each good
-    row is handled.
+    row is handled. Any exception other than a row's own ValidationError or IntegrityError
+    propagates and rolls back every row.
     """
     report = ImportReport(dry_run=dry_run)
     rows = CsvRows(stream)
@@ -738,21 +761,11 @@ def csv_import(
     report.problems.extend(problems)
     details, warnings = _organisation_details(good)
     report.warnings.extend(warnings)
-    for row in good:
-        report.warnings.extend((row.line, warning) for warning in row.warnings)
-        try:
-            with transaction.atomic():
-                outcome = _apply(
-                    row, details[row.organisation.casefold()], dry_run=dry_run, user=user
-                )
-        except ValidationError as error:
-            report.problems.append((row.line, f"could not be saved: {'; '.join(error.messages)}"))
-        except IntegrityError as error:
-            report.problems.append((row.line, f"could not be saved: {error}"))
-        else:
-            setattr(report, outcome, getattr(report, outcome) + 1)
-        if on_row:
-            on_row()
+    with transaction.atomic():
+        for row in good:
+            _import_row(row, details, report, dry_run=dry_run, user=user)
+            if on_row:
+                on_row()
     report.problems.sort(key=lambda problem: problem[0])
     report.warnings.sort(key=lambda warning: warning[0])
     return report

@@ -419,24 +419,44 @@ def oruk_import(
     records: Iterable[tuple[str, Any]],
     on_record: Callable[[str, str, list[str]], None] | None = None,
 ) -> ImportReport:
-    """Import every record; a bad one is reported and skipped, never half-saved."""
+    """Import every record; a bad one is reported and skipped, never half-saved. An exception
+    that is not about one record (an interrupt, a lost database) saves nothing of the batch."""
     report = ImportReport()
     index_page = DirectoryIndexPage.objects.first()
     if index_page is None:
         raise OrukRecordError("there is no directory page (/services/) to import under")
     area_names = selectors.service_area_names()
     pending_parents: dict[int, uuid.UUID] = {}
+    # One transaction for the batch, a savepoint per record (service_import): a bad record is
+    # undone alone and reported; an interrupt or a lost database undoes the whole batch.
+    with transaction.atomic():
+        _records_import(records, report, index_page, area_names, pending_parents, on_record)
+        report.warnings += [("file", message) for message in parents_link(pending_parents)]
+    return report
+
+
+def _records_import(
+    records: Iterable[tuple[str, Any]],
+    report: ImportReport,
+    index_page: DirectoryIndexPage,
+    area_names: dict[str, str],
+    pending_parents: dict[int, uuid.UUID],
+    on_record: Callable[[str, str, list[str]], None] | None,
+) -> None:
     for where, record in records:
         warnings: list[str] = []
         try:
             if isinstance(record, Exception):
                 raise record
-            outcome, warnings = service_import(
-                record=record,
-                index_page=index_page,
-                area_names=area_names,
-                pending_parents=pending_parents,
-            )
+            # A savepoint around the whole record, reads included: on PostgreSQL a failed
+            # query outside one would abort the batch's transaction for every later record.
+            with transaction.atomic():
+                outcome, warnings = service_import(
+                    record=record,
+                    index_page=index_page,
+                    area_names=area_names,
+                    pending_parents=pending_parents,
+                )
         except OrukRecordError as error:
             report.failed.append((where, str(error)))
             outcome = "failed"
@@ -456,8 +476,6 @@ def oruk_import(
         if on_record is not None:
             reason = report.failed[-1][1] if outcome == "failed" else ""
             on_record(where, outcome, [reason] if reason else warnings)
-    report.warnings += [("file", message) for message in parents_link(pending_parents)]
-    return report
 
 
 # --- Export ----------------------------------------------------------------------------------
