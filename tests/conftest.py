@@ -8,6 +8,9 @@ from wagtail.models import Site
 
 from portal.models import ContentPage, HomePage, SiteSettings
 
+# Fails any test whose log output holds an NHS number or a consent event's email address.
+pytest_plugins = ["tests.log_privacy"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
