@@ -29,6 +29,13 @@ urlpatterns = [
         name="wagtailadmin_logout_redirect",
     ),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's front-end sign-in (for private pages) is Django's bare LoginView: it would let
+    # a password alone sign anyone in, past MFA and allauth's rate limits. Send it to allauth.
+    re_path(
+        r"^_util/login/$",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailcore_login_redirect",
+    ),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("api/oruk/", include("directory.api_urls")),

@@ -25,3 +25,11 @@ wagtail_admin_auth.permission_denied = admin_permission_denied
 def admin_accessibility_patch():
     # One file for every admin accessibility fix, whoever needs one (ADR 0008).
     return format_html('<script src="{}" defer></script>', static("portal/admin-a11y.js"))
+
+
+@hooks.register("before_move_page")
+def refuse_move_confirmation_without_permission(request, page_to_move, destination):
+    """Wagtail checks the permission to move a page only when the move is posted; its
+    confirmation page would show anyone in the admin another organisation's page titles."""
+    if not page_to_move.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied
