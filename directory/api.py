@@ -31,6 +31,7 @@ from .openapi import (
     DEFAULT_PER_PAGE,
     MAX_AGE,
     MAX_IDS,
+    MAX_PAGE,
     MAX_PER_PAGE,
     MAX_PROXIMITY_METRES,
     MAX_SEARCH_LENGTH,
@@ -42,7 +43,8 @@ ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 CACHE_SECONDS = 60
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
-_DECIMAL = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?", re.ASCII)
+# A number as JSON writes one (the OpenAPI type is `number`): 1000, 2.5, 1e3, 5e-324.
+_NUMBER = re.compile(r"[0-9]{1,16}(\.[0-9]{1,16})?([eE][-+]?[0-9]{1,3})?", re.ASCII)
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(:([0-5][0-9]))?", re.ASCII)
 _DAYS = {code: index for index, code in enumerate(ICAL_DAYS)} | {
     name.lower(): index for index, name in WEEKDAYS
@@ -178,10 +180,10 @@ def _modified_after(request: HttpRequest) -> datetime.datetime | None:
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)
         # The database compares in UTC: a moment that can't be written in UTC is no date.
-        parsed.astimezone(datetime.UTC)
+        # Sent in UTC, too: PostgreSQL refuses offsets past 15:59 that ISO 8601 allows.
+        return parsed.astimezone(datetime.UTC)
     except (OverflowError, ValueError):
         raise _bad("modified_after", "modified_after is out of range") from None
-    return parsed
 
 
 def _page_params(request: HttpRequest) -> tuple[int, int]:
@@ -191,7 +193,7 @@ def _page_params(request: HttpRequest) -> tuple[int, int]:
             request,
             "page",
             low=1,
-            high=999_999_999,
+            high=MAX_PAGE,
             detail="page must be a whole number of 1 or more",
         )
     per_page = DEFAULT_PER_PAGE
@@ -328,7 +330,7 @@ def service_at_location_list(request: HttpRequest) -> HttpResponse:
     postcode = _param(request, "postcode")
     proximity = None
     if value := _param(request, "proximity"):
-        if not _DECIMAL.fullmatch(value) or not 0 < float(value) <= MAX_PROXIMITY_METRES:
+        if not _NUMBER.fullmatch(value) or not 0 < float(value) <= MAX_PROXIMITY_METRES:
             raise _bad(
                 "proximity",
                 f"proximity must be a distance in metres, more than 0 and at most "

@@ -13,6 +13,7 @@ from .oruk import ORUK_SCHEMA_BASE, ORUK_VERSION, PROFILE_URL
 # The API's limits, here so the document and the views can't disagree.
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+MAX_PAGE = 999_999_999
 MAX_AGE = 150
 MAX_IDS = 50  # in one comma-separated id parameter
 MAX_SEARCH_LENGTH = 500
@@ -32,8 +33,8 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
 PARAMETERS: dict[str, dict[str, Any]] = {
     "page": _query(
         "page",
-        "Page number, from 1. A page after the last one is empty.",
-        {"type": "integer", "minimum": 1, "default": 1},
+        f"Page number, from 1 to {MAX_PAGE:,}. A page after the last one is empty.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
     ),
     "per_page": _query(
         "per_page",

@@ -5,13 +5,16 @@ from __future__ import annotations
 from django import forms
 
 from .postcodes import normalise_postcode
-from .query import DEFAULT_DISTANCE_MILES, DISTANCE_CHOICES_MILES, ServiceQuery
+from .query import DEFAULT_DISTANCE_MILES, DISTANCE_CHOICES_MILES, PER_PAGE, ServiceQuery
 from .text import MAX_QUERY_CHARACTERS
 
 INVALID_POSTCODE_MESSAGE = "Enter a full UK postcode, like SS2 6ER"
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 SORTS = [("relevance", "Best match"), ("distance", "Distance"), ("name", "Name (A to Z)")]
 ATTENDING = [("in_person", "In person"), ("online", "Online"), ("phone", "By phone")]
+# The deepest page offered: Elasticsearch answers at most 10,000 results deep by default
+# (index.max_result_window), and a bigger number overflowed the database's OFFSET (a 500).
+MAX_PAGE = 10_000 // PER_PAGE
 
 
 class ServiceSearchForm(forms.Form):
@@ -56,7 +59,7 @@ class ServiceSearchForm(forms.Form):
         label="How you can use it", required=False, choices=ATTENDING
     )
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORTS)
-    page = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def __init__(self, *args, categories=(), **kwargs):
         # categories: every term that may be chosen (sub-categories too, from browse links).
