@@ -81,16 +81,27 @@ _OVERFLOW_SCRIPT = """() => {
   const root = document.documentElement;
   const limit = root.clientWidth;
   const offenders = [];
+  const clippedByAncestor = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0 || box.right <= limit + 1) continue;
+    // A word too long to wrap (an email address, a link) spills out of a box that fits.
+    const hasText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    const right = hasText ? Math.max(box.right, box.left + el.scrollWidth) : box.right;
+    if (box.width === 0 || box.height === 0 || right <= limit + 1) continue;
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || style.position === 'fixed') continue;
     // Visually hidden text (GOV.UK's govuk-visually-hidden) is clipped to 1px: not content.
     if (style.clipPath !== 'none' || style.clip !== 'auto') continue;
+    // Content of a box that scrolls (or clips) sideways does not widen the page: name the box.
+    if (clippedByAncestor(el)) continue;
     offenders.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}` +
       `${el.className && typeof el.className === 'string' ? '.' +
-        el.className.trim().split(/\\s+/).join('.') : ''} (right edge ${Math.round(box.right)})`);
+        el.className.trim().split(/\\s+/).join('.') : ''} (right edge ${Math.round(right)})`);
     if (offenders.length >= 5) break;
   }
   return {scroll: root.scrollWidth, client: limit, bodyScroll: document.body.scrollWidth,
