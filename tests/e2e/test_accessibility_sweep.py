@@ -269,9 +269,37 @@ def _check_pages(page: Page, pages: list[tuple[str, str]]) -> list[str]:
 
 
 def test_resident_pages_pass_axe_and_reflow(tab: Page):
+    from selfcare.models import SavedResult
+
     resident = UserFactory(email="resident@example.com", roles=[roles.RESIDENTS])
+    # Pages that list a resident's things are swept with things in them, not only empty.
+    for slug, title, scores in [
+        (
+            "gad-7",
+            "Anxiety check (GAD-7)",
+            [{"label": "Your score", "score": 12, "maximum": 21, "band": "Moderate anxiety"}],
+        ),
+        (
+            "audit-c",
+            "Alcohol check (AUDIT-C)",
+            [
+                {"label": "Your score", "score": 4, "maximum": 12, "band": "Lower risk"},
+                {"label": "Units a week", "score": 14, "maximum": None, "band": ""},
+            ],
+        ),
+    ]:
+        SavedResult.objects.create(
+            user=resident,
+            definition_slug=slug,
+            definition_title=title,
+            definition_version=1,
+            scoring_version=1,
+            scores=scores,
+        )
     sign_in(tab, resident)
     expect(tab.get_by_role("link", name="Sign out")).to_be_visible()
+    tab.goto("/self-care/saved-results/")
+    expect(tab.get_by_role("table")).to_contain_text("Moderate anxiety")
     problems = _check_pages(
         tab,
         [
@@ -281,11 +309,47 @@ def test_resident_pages_pass_axe_and_reflow(tab: Page):
             ("two-step verification", "/accounts/2fa/"),
             ("set up an authenticator app", "/accounts/2fa/totp/activate/"),
             ("your data-sharing choices", "/data-sharing/your-choices/"),
-            ("saved self-care results", "/self-care/saved-results/"),
+            ("saved self-care results (two saved)", "/self-care/saved-results/"),
+            ("saved self-care results, after deleting", "/self-care/saved-results/?deleted=1"),
             ("provider dashboard", "/providers/"),
             ("join an organisation", "/providers/join/"),
             ("register an organisation", "/providers/register/"),
             ("sign out", "/accounts/logout/"),
+        ],
+    )
+    assert not problems, "\n".join(problems)
+
+
+def test_verified_resident_choices_with_history_pass_axe_and_reflow(tab: Page):
+    """A resident whose NHS number is linked sees their choices and a seven-column history;
+    swept with several choices recorded, by staff and online, not only empty."""
+    from consent.identity import identity_link_account
+    from consent.register import choice_record
+
+    patient = nhs_number(401023456)
+    resident = UserFactory(email="verified@example.com", roles=[roles.RESIDENTS])
+    officer = UserFactory(email="ig-officer@council.example", roles=[roles.IG_OFFICERS])
+    identity_link_account(
+        user=resident, nhs_number=patient, method="known-to-staff", verified_by=officer
+    )
+    risk = Purpose.objects.get(code="risk-stratification-commissioning")
+    social_care = Purpose.objects.filter(legal_basis=Purpose.CONSENT).first()
+    for purpose, decision, channel in [
+        (risk, "object", "post"),
+        (social_care, "consent", "phone"),
+        (risk, "withdraw-objection", "post"),
+    ]:
+        choice_record(nhs_number=patient, purpose=purpose, decision=decision, channel=channel)
+    sign_in(tab, resident)
+    expect(tab.get_by_role("link", name="Sign out")).to_be_visible()
+    tab.goto("/data-sharing/your-choices/")
+    expect(tab.get_by_role("table").last).to_contain_text("Withdraw objection")
+    problems = _check_pages(
+        tab,
+        [
+            ("your data-sharing choices, with history", "/data-sharing/your-choices/"),
+            ("change a choice", f"/data-sharing/your-choices/{risk.code}/"),
+            ("change a consent choice", f"/data-sharing/your-choices/{social_care.code}/"),
         ],
     )
     assert not problems, "\n".join(problems)
