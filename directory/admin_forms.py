@@ -55,3 +55,20 @@ class ServicePageAdminForm(WagtailAdminPageForm):
                 field.queryset = Location.objects.filter(
                     Q(pk__in=allowed.values("pk")) | Q(pk=current)
                 )
+
+
+class OrganisationPageAdminForm(WagtailAdminPageForm):
+    """The logo is chosen from the image library, so it is offered only to people who may
+    choose images there (Moderators and Editors). Anyone else would get a chooser that lists
+    images but refuses to pick one; without the field, the saved logo stays as it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is None or "logo" not in self.fields:
+            return
+        from wagtail.images import get_image_model
+        from wagtail.permissions import policy_registry
+
+        images = policy_registry.get_by_type(get_image_model())
+        if not images.user_has_permission(self.for_user, "choose"):
+            del self.fields["logo"]

@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from directory.admin_forms import ServicePageAdminForm
+from directory.admin_forms import OrganisationPageAdminForm, ServicePageAdminForm
 
 from .moderation import FIELD_GROUPS, FieldGroupsWidget
 
@@ -128,6 +128,7 @@ class OrganisationPage(Page):
         ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("description")]
+    base_form_class = OrganisationPageAdminForm
     parent_page_types = ["directory.DirectoryIndexPage"]
     subpage_types = ["directory.ServicePage"]
 

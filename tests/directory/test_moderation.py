@@ -767,3 +767,30 @@ def test_a_moderator_chooses_the_daily_digest(client, moderator):
     assert ModerationPreference.objects.get(user=moderator).daily_digest
     client.post(url, {"daily_digest": ""})
     assert not ModerationPreference.objects.get(user=moderator).daily_digest
+
+
+def test_the_logo_is_offered_only_to_people_who_may_choose_images(
+    client, organisation, provider, moderator
+):
+    """Providers cannot pick from the image library, so their editor has no logo field (a
+    chooser that lists images and then refuses to pick one helps nobody); their edits keep
+    the logo a moderator chose. Moderators see and can change it."""
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    logo = get_image_model().objects.create(title="Trust logo", file=get_test_image_file())
+    organisation.logo = logo
+    organisation.save_revision().publish()
+    url = reverse("wagtailadmin_pages:edit", args=[organisation.pk])
+
+    client.force_login(provider)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="logo"' not in page.text
+    submit_in_editor(client, organisation, description="Support for unpaid carers.")
+    latest = OrganisationPage.objects.get(pk=organisation.pk).get_latest_revision_as_object()
+    assert latest.description == "Support for unpaid carers."
+    assert latest.logo_id == logo.pk
+
+    client.force_login(moderator)
+    assert 'name="logo"' in client.get(url).text

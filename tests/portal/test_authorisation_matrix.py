@@ -1075,10 +1075,9 @@ TABLE: list[Row] = [
     Row("wagtailadmin_block_preview", admin([], otherwise=NOT_FOUND), note="no block named"),
     Row("wagtailadmin_tag_model_autocomplete", admin([], otherwise=NOT_FOUND)),
     Row("wagtail_bulk_action", admin([], otherwise=NOT_FOUND), note="no pages named"),
-    # Images and documents: Moderators and Editors upload and edit (docs ²: not
-    # Administrators). The choosers list for everyone in the admin.
-    # DISCREPANCY (reported): docs/permissions.md ¹ says every admin role may choose existing
-    # images and documents, but only Moderators and Editors can pick one (chosen/).
+    # Images and documents: Moderators and Editors upload, edit and choose (docs/permissions.md
+    # ¹ ²: not Administrators). The choosers list for everyone in the admin; an organisation's
+    # logo field is shown only to those who may choose (tests/directory/test_moderation.py).
     Row("wagtailimages:*_multiple", admin([], otherwise=METHOD), rule=True, note="POST only"),
     Row("wagtailimages:create_multiple_from_uploaded_image", admin([], otherwise=METHOD)),
     Row(
