@@ -35,8 +35,20 @@ class Finding:
         return f"{self.where}: logger {self.logger!r} logged {self.what}"
 
 
+# Hexadecimal identifiers (UUIDs such as a task's id, digests, references) with at least one
+# letter in them: random hex often holds ten digits in a row ("8c002536-0485-..." reads as
+# 002 536 0485), so these are blanked out before looking. A run of digits alone is kept.
+HEX_IDENTIFIER = re.compile(
+    r"(?i)(?<![0-9a-z-])(?:"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # a UUID
+    r"|(?=[0-9]*[a-f])[0-9a-f]{11,}"  # one hex word, a letter somewhere in it
+    r")(?![0-9a-z-])"
+)
+
+
 def nhs_numbers_in(text: str) -> list[str]:
     found = []
+    text = HEX_IDENTIFIER.sub(" ", text)
     for match in NHS_SHAPED.finditer(text):
         digits = "".join(match.groups())
         if _check_digit_matches(digits):

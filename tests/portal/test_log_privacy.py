@@ -15,7 +15,14 @@ VALID = "9434765919"  # passes Modulus 11
 
 @pytest.mark.parametrize(
     "text",
-    [f"checked {VALID}", "checked 943 476 5919", "checked 943-476-5919", f"id={VALID}."],
+    [
+        f"checked {VALID}",
+        "checked 943 476 5919",
+        "checked 943-476-5919",
+        f"id={VALID}.",
+        f"task 8c002536-0485-4dfd-9b5c-9feca77a4725 checked {VALID}",
+        f"abcdef-{VALID}",  # a hex-looking word does not hide what follows a hyphen
+    ],
 )
 def test_an_nhs_number_however_spaced_is_found(text):
     assert nhs_numbers_in(text) == [VALID]
@@ -28,6 +35,9 @@ def test_an_nhs_number_however_spaced_is_found(text):
         f"order 1{VALID}",  # part of a longer number
         "took 1732370000.123 s",  # a timestamp with decimals
         "no digits here",
+        # Ten digits inside a task's UUID (002 536 0485 passes Modulus 11): not a number.
+        "Task id=8c002536-0485-4dfd-9b5c-9feca77a4725 state=RUNNING",
+        "digest a1b2c3d40025360485e9f0",
     ],
 )
 def test_other_numbers_are_not_taken_for_nhs_numbers(text):
